@@ -205,3 +205,12 @@ func classify(err error) error {
 	}
 	return err
 }
+
+// Backup writes a consistent copy of a SQLite database to path while it stays in use.
+func (db *DB) Backup(ctx context.Context, path string) error {
+	if db.dialect != SQLite {
+		return errors.New("store: Backup is for SQLite; use pg_dump for PostgreSQL")
+	}
+	_, err := db.w.ExecContext(ctx, `VACUUM INTO ?`, path)
+	return err
+}

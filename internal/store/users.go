@@ -246,3 +246,10 @@ func (db *DB) Principal(ctx context.Context, u *account.User) (*account.Principa
 	}
 	return p, rows.Err()
 }
+
+// QueryRowUser checks inside a transaction that an account exists.
+func (t *Tx) QueryRowUser(ctx context.Context, id int64) (int64, error) {
+	var got int64
+	err := t.QueryRow(ctx, `SELECT id FROM users WHERE id = ?`, id).Scan(&got)
+	return got, classify(err)
+}

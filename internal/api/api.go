@@ -1,0 +1,55 @@
+// Package api is towngrid's JSON API under /api/v1. Each capability has its
+// own file that returns its routes; the server registers them all through the
+// one router, which authorises every request.
+package api
+
+import (
+	"net/http"
+
+	"towngrid/internal/account"
+	"towngrid/internal/app"
+	"towngrid/internal/httpx"
+	"towngrid/internal/store"
+)
+
+// Routes returns every API route.
+func Routes(a *app.App) []*httpx.Route {
+	h := &handlers{a: a}
+	var rs []*httpx.Route
+	rs = append(rs, h.accountRoutes()...)
+	rs = append(rs, h.keyRoutes()...)
+	rs = append(rs, h.areaRoutes()...)
+	rs = append(rs, h.auditRoutes()...)
+	return rs
+}
+
+type handlers struct{ a *app.App }
+
+func (h *handlers) actor(r *httpx.Request) store.Actor {
+	via := "web"
+	if r.ViaKey() {
+		via = "api"
+	}
+	return store.Actor{ID: r.P.UserID, Name: r.P.Username, Via: via}
+}
+
+// Me is the caller as the API reports it.
+type Me struct {
+	ID       int64          `json:"id"`
+	Username string         `json:"username"`
+	Name     string         `json:"name"`
+	Lang     string         `json:"lang"`
+	Roles    []account.Role `json:"roles"`
+	Scopes   []string       `json:"scopes"`
+	Perms    []account.Perm `json:"perms"`
+}
+
+func (h *handlers) me(w http.ResponseWriter, r *httpx.Request) error {
+	m := Me{ID: r.P.UserID, Username: r.P.Username, Name: r.P.Name, Lang: r.Lang, Roles: r.P.Roles, Scopes: r.P.Scopes, Perms: []account.Perm{}}
+	for _, p := range account.Perms() {
+		if r.P.Can(p) {
+			m.Perms = append(m.Perms, p)
+		}
+	}
+	return r.JSON(w, http.StatusOK, m)
+}
