@@ -7,11 +7,15 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"strings"
 )
 
-//go:embed catalog/*.json
+// Each capability keeps its messages in its own file, catalog/<lang>/<capability>.json,
+// so that work on one capability never edits another's strings.
+//
+//go:embed catalog
 var files embed.FS
 
 // Langs are the supported languages, the default first.
@@ -21,13 +25,26 @@ var catalog = map[string]map[string]string{}
 
 func init() {
 	for _, l := range Langs {
-		b, err := files.ReadFile("catalog/" + l + ".json")
+		m := map[string]string{}
+		names, err := fs.Glob(files, "catalog/"+l+"/*.json")
 		if err != nil {
 			panic(err)
 		}
-		m := map[string]string{}
-		if err := json.Unmarshal(b, &m); err != nil {
-			panic("i18n: " + l + ": " + err.Error())
+		for _, n := range names {
+			b, err := files.ReadFile(n)
+			if err != nil {
+				panic(err)
+			}
+			part := map[string]string{}
+			if err := json.Unmarshal(b, &part); err != nil {
+				panic("i18n: " + n + ": " + err.Error())
+			}
+			for k, v := range part {
+				if _, dup := m[k]; dup {
+					panic("i18n: key " + k + " defined twice (" + n + ")")
+				}
+				m[k] = v
+			}
 		}
 		catalog[l] = m
 	}
