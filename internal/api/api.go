@@ -12,14 +12,26 @@ import (
 	"towngrid/internal/store"
 )
 
+// capabilities holds each capability's route list; every file adds its own
+// in init(), so capabilities never edit a shared list.
+var capabilities []func(h *handlers) []*httpx.Route
+
+func register(routes func(h *handlers) []*httpx.Route) { capabilities = append(capabilities, routes) }
+
+func init() {
+	register((*handlers).accountRoutes)
+	register((*handlers).keyRoutes)
+	register((*handlers).areaRoutes)
+	register((*handlers).auditRoutes)
+}
+
 // Routes returns every API route.
 func Routes(a *app.App) []*httpx.Route {
 	h := &handlers{a: a}
 	var rs []*httpx.Route
-	rs = append(rs, h.accountRoutes()...)
-	rs = append(rs, h.keyRoutes()...)
-	rs = append(rs, h.areaRoutes()...)
-	rs = append(rs, h.auditRoutes()...)
+	for _, c := range capabilities {
+		rs = append(rs, c(h)...)
+	}
 	return rs
 }
 

@@ -11,6 +11,16 @@ import (
 	"towngrid/internal/store/storetest"
 )
 
+// addRoutePerms lets each capability's test file state its own routes.
+func addRoutePerms(m map[string]account.Perm) {
+	for k, v := range m {
+		if _, dup := routePerms[k]; dup {
+			panic("route " + k + " stated twice")
+		}
+		routePerms[k] = v
+	}
+}
+
 // routePerms is this test's own statement of what every route requires. A
 // route the server registers that is missing here fails the test, so nobody
 // adds an endpoint without deciding who may call it.

@@ -44,13 +44,21 @@ func (u *UI) home(w http.ResponseWriter, r *httpx.Request) error {
 	return u.render(w, r, 200, "home", Page{Title: "home.title", Active: "home", Data: d})
 }
 
-// capability pages: each capability of the product has its place in the
-// navigation; a page says what it covers and links to its API.
-func (u *UI) capabilityRoutes() []*httpx.Route {
+// capabilityRoutes gives every capability of the product its place in the
+// navigation: until the capability registers its own page, a page says what
+// it will cover and links to the API.
+func (u *UI) capabilityRoutes(built []*httpx.Route) []*httpx.Route {
+	have := map[string]bool{}
+	for _, r := range built {
+		have[r.Pattern()] = true
+	}
 	var rs []*httpx.Route
 	for _, n := range Nav {
 		switch n.Key {
 		case "home", "admin", "audit":
+			continue
+		}
+		if have["GET "+n.Href] { // the capability has its real page
 			continue
 		}
 		key := n.Key

@@ -150,9 +150,17 @@ func (u *UI) Routes() []*httpx.Route {
 		{Method: "GET", Path: "/lang/{lang}", Perm: account.Public, Kind: httpx.Page, Summary: "Switch language", Handle: u.switchLang},
 	}
 	rs = append(rs, u.adminRoutes()...)
-	rs = append(rs, u.capabilityRoutes()...)
+	for _, c := range capabilities {
+		rs = append(rs, c(u)...)
+	}
+	rs = append(rs, u.capabilityRoutes(rs)...)
 	return rs
 }
+
+// capabilities holds each capability's pages; every file adds its own in init().
+var capabilities []func(u *UI) []*httpx.Route
+
+func register(pages func(u *UI) []*httpx.Route) { capabilities = append(capabilities, pages) }
 
 func (u *UI) switchLang(w http.ResponseWriter, r *httpx.Request) error {
 	l := i18n.Normalize(r.PathValue("lang"))
