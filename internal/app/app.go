@@ -24,7 +24,7 @@ type App struct {
 	// IPThrottle counts failures per address with a larger allowance, since
 	// a whole office often shares one address.
 	IPThrottle *account.Throttle
-	Started  time.Time
+	Started    time.Time
 	// SessionTTL is how long a sign-in lasts.
 	SessionTTL time.Duration
 }

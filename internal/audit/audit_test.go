@@ -32,10 +32,10 @@ func TestChainVerifies(t *testing.T) {
 
 func TestTamperingIsNamed(t *testing.T) {
 	cases := map[string]func(rs []Record) []Record{
-		"edited field":  func(rs []Record) []Record { rs[2].Actor = "mallory"; return rs },
-		"deleted row":   func(rs []Record) []Record { return append(rs[:2], rs[3:]...) },
-		"rehashed row":  func(rs []Record) []Record { rs[2].Detail = "x"; rs[2].Hash = rs[2].ComputeHash(); return rs },
-		"swapped rows":  func(rs []Record) []Record { rs[2], rs[3] = rs[3], rs[2]; return rs },
+		"edited field": func(rs []Record) []Record { rs[2].Actor = "mallory"; return rs },
+		"deleted row":  func(rs []Record) []Record { return append(rs[:2], rs[3:]...) },
+		"rehashed row": func(rs []Record) []Record { rs[2].Detail = "x"; rs[2].Hash = rs[2].ComputeHash(); return rs },
+		"swapped rows": func(rs []Record) []Record { rs[2], rs[3] = rs[3], rs[2]; return rs },
 	}
 	want := map[string]int64{"edited field": 3, "deleted row": 4, "rehashed row": 4, "swapped rows": 4}
 	for name, tamper := range cases {

@@ -61,7 +61,9 @@ func New(a *app.App) *Server {
 	rt.Mux.Handle("/api/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		httpx.WriteProblem(w, r, &httpx.Problem{Status: 404, Code: "not_found", Detail: "no such API route: " + r.Method + " " + r.URL.Path}, "Not found")
 	}))
-	observe := func(route string, status int, secs float64) { reqs.WithLabelValues(route, strconv.Itoa(status)).Observe(secs) }
+	observe := func(route string, status int, secs float64) {
+		reqs.WithLabelValues(route, strconv.Itoa(status)).Observe(secs)
+	}
 	s.Handler = httpx.Chain(rt.Mux, a.Log, a.Cfg.MaxInFlight, a.Cfg.MaxBody, observe)
 	return s
 }

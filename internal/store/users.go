@@ -179,10 +179,10 @@ func (db *DB) UserByUsername(ctx context.Context, username string) (*account.Use
 
 // UserFilter selects accounts for a list.
 type UserFilter struct {
-	Query  string // part of username or display name
-	Role   account.Role
-	After  int64 // cursor: ids above this
-	Limit  int
+	Query string // part of username or display name
+	Role  account.Role
+	After int64 // cursor: ids above this
+	Limit int
 }
 
 // ListUsers returns accounts in id order after the cursor.

@@ -51,8 +51,8 @@ func New(a *app.App) *UI {
 }
 
 var funcs = template.FuncMap{
-	"t": func(lang, key string, args ...any) string { return i18n.T(lang, key, args...) },
-	"join": func(ss []string, sep string) string { return strings.Join(ss, sep) },
+	"t":       func(lang, key string, args ...any) string { return i18n.T(lang, key, args...) },
+	"join":    func(ss []string, sep string) string { return strings.Join(ss, sep) },
 	"roleKey": func(r account.Role) string { return "role." + string(r) },
 	"hasRole": func(rs []account.Role, r string) bool {
 		for _, x := range rs {
