@@ -24,6 +24,29 @@ const (
 	RulesWrite  Perm = "rules.write"
 	Dashboard   Perm = "dashboard.read"
 	SystemAdmin Perm = "system.admin"
+
+	DirectoryRead   Perm = "directory.read" // departments, people, enterprises, components, devices
+	DirectoryWrite  Perm = "directory.write"
+	ResidentsRead   Perm = "residents.read"   // masked personal data
+	ResidentsUnmask Perm = "residents.unmask" // see ID numbers and phones in clear (audited)
+
+	WorkOrdersCreate Perm = "workorders.create" // report an event
+	WorkOrdersRead   Perm = "workorders.read"
+	WorkOrdersAct    Perm = "workorders.act"   // act on a step; the flow says which roles at which step
+	WorkOrdersAdmin  Perm = "workorders.admin" // kinds, flows, categories, dispatch rules
+	CalendarWrite    Perm = "calendar.write"
+	IndicatorsRead   Perm = "indicators.read"
+
+	Open311Submit Perm = "open311.submit" // a program posting resident requests
+
+	MonitoringRead  Perm = "monitoring.read"
+	MonitoringWrite Perm = "monitoring.write" // devices, sites, alarm rules
+	AlarmsAck       Perm = "alarms.ack"
+
+	StatsReport     Perm = "stats.report" // an enterprise's monthly and annual figures
+	EvaluationRead  Perm = "evaluation.read"
+	EvaluationWrite Perm = "evaluation.write" // schemes, runs, policies
+	ButlerWork      Perm = "butler.work"
 )
 
 // policy is the one table of who may do what. Area scope is checked on top of it.
@@ -39,6 +62,29 @@ var policy = map[Perm][]Role{
 	RulesWrite:  {Admin},
 	Dashboard:   {Admin, Leader, Intake, ShiftLead, Dispatcher, Department, GridWorker, Butler, Committee, Evaluator, Auditor},
 	SystemAdmin: {Admin},
+
+	DirectoryRead:   {Admin, Leader, Intake, ShiftLead, Dispatcher, Department, GridWorker, Butler, Committee, Evaluator, Auditor},
+	DirectoryWrite:  {Admin},
+	ResidentsRead:   {Admin, Leader, GridWorker, Auditor},
+	ResidentsUnmask: {Admin},
+
+	WorkOrdersCreate: {Admin, Intake, ShiftLead, Dispatcher, Department, GridWorker, Butler, Enterprise, Resident, Committee},
+	WorkOrdersRead:   {Admin, Leader, Intake, ShiftLead, Dispatcher, Department, GridWorker, Butler, Enterprise, Resident, Committee, Evaluator, Auditor},
+	WorkOrdersAct:    {Admin, Intake, ShiftLead, Dispatcher, Department, GridWorker, Butler, Committee},
+	WorkOrdersAdmin:  {Admin},
+	CalendarWrite:    {Admin},
+	IndicatorsRead:   {Admin, Leader, Intake, ShiftLead, Dispatcher, Department, Evaluator, Auditor},
+
+	Open311Submit: {Admin, Intake},
+
+	MonitoringRead:  {Admin, Leader, Intake, ShiftLead, Dispatcher, Department, GridWorker, Evaluator, Auditor},
+	MonitoringWrite: {Admin},
+	AlarmsAck:       {Admin, ShiftLead, Dispatcher, Department},
+
+	StatsReport:     {Admin, Enterprise, Butler},
+	EvaluationRead:  {Admin, Leader, Butler, Enterprise, Evaluator, Auditor},
+	EvaluationWrite: {Admin, Evaluator},
+	ButlerWork:      {Admin, Butler},
 }
 
 // Allowed reports whether role r holds perm.
