@@ -25,6 +25,7 @@ type App struct {
 	// a whole office often shares one address.
 	IPThrottle *account.Throttle
 	Started    time.Time
+	Services
 	// SessionTTL is how long a sign-in lasts.
 	SessionTTL time.Duration
 }

@@ -32,6 +32,9 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 }
 
 func serve(ctx context.Context, env *Env, a *app.App) error {
+	if err := a.Start(ctx); err != nil {
+		return err
+	}
 	return server.New(a).Serve(ctx, a.Cfg.Addr, nil)
 }
 

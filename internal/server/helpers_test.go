@@ -80,6 +80,11 @@ func newFixture(t testing.TB, db *store.DB) *fixture {
 		}
 		f.keys[r] = key
 	}
+	actx, stop := context.WithCancel(ctx)
+	t.Cleanup(stop)
+	if err := a.Start(actx); err != nil {
+		t.Fatal(err)
+	}
 	f.srv = server.New(a)
 	f.http = httptest.NewServer(f.srv.Handler)
 	t.Cleanup(f.http.Close)
