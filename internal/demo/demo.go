@@ -1,0 +1,190 @@
+// Package demo fills an empty database with a believable town for trying
+// towngrid out: 中山市古镇镇 (the lighting town, 灯饰之都) with its villages, unit
+// grids (单元网格) drawn as GeoJSON polygons, and one account for every role.
+// Larger sizes repeat the pattern over 中山市's towns or over 广东省's cities.
+//
+// Everything is derived from a seed, so the same seed gives the same names,
+// codes, coordinates and demo passwords; the passwords can be printed again
+// later without touching the database.
+package demo
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"towngrid/internal/account"
+	"towngrid/internal/directory"
+	"towngrid/internal/store"
+)
+
+// Sizes of the demo.
+const (
+	SizeTown     = "town"     // 中山市 → 古镇镇: 12 villages, ~120 grids
+	SizeCity     = "city"     // 中山市 with 8 towns
+	SizeProvince = "province" // 广东省 with 12 cities × 16 towns, ~25 000 grids
+)
+
+// Options choose the demo.
+type Options struct {
+	Seed int64
+	Size string // town (default), city or province
+}
+
+func (o Options) sizeName() string {
+	if o.Size == "" {
+		return SizeTown
+	}
+	return o.Size
+}
+
+// Summary tells what the demo holds and how to sign in.
+type Summary struct {
+	Seed      int64                   `json:"seed"`
+	Size      string                  `json:"size"`
+	Top       string                  `json:"top"`  // code of the root area
+	Town      string                  `json:"town"` // code of the town the staff look after
+	Areas     map[directory.Level]int `json:"areas"`
+	Accounts  []Account               `json:"accounts"`
+	Generated bool                    `json:"generated"` // false when only described
+	Elapsed   time.Duration           `json:"elapsed_ns"`
+	Passwords map[account.Role]string `json:"-"`
+}
+
+// Error is a demo failure with a stable machine code.
+type Error struct {
+	Code   string `json:"code"`
+	Detail string `json:"detail"`
+}
+
+func (e *Error) Error() string { return e.Code + ": " + e.Detail }
+
+// ErrNotEmpty is returned by Generate when the database already holds areas.
+var ErrNotEmpty = &Error{Code: "demo.not_empty", Detail: "the database already holds areas; the demo fills only an empty one"}
+
+// Actor writes the demo; the audit log shows it as such.
+var Actor = store.Actor{Name: "demo", Via: "system"}
+
+// Describe returns the summary of the demo a seed and size would generate,
+// without writing anything (for printing the credentials again).
+func Describe(opt Options) (*Summary, error) {
+	p, err := buildPlan(opt)
+	if err != nil {
+		return nil, err
+	}
+	return p.summary(), nil
+}
+
+func (p *plan) summary() *Summary {
+	s := &Summary{Seed: p.opt.Seed, Size: p.opt.sizeName(), Top: p.areas[p.top].Code, Town: p.areas[p.mainTown].Code,
+		Areas: map[directory.Level]int{}, Accounts: p.accounts, Passwords: Passwords(p.opt.Seed)}
+	for _, a := range p.areas {
+		s.Areas[a.Level]++
+	}
+	return s
+}
+
+// Generate writes the demo into db, which must hold no areas yet. Each
+// community and its grids (and its grid worker) go in one transaction: large
+// enough to be fast, small enough not to hold the writer for long.
+func Generate(ctx context.Context, db *store.DB, opt Options) (*Summary, error) {
+	start := time.Now()
+	p, err := buildPlan(opt)
+	if err != nil {
+		return nil, err
+	}
+	existing, err := db.ListAreas(ctx, store.AreaFilter{Unscoped: true, Limit: 1})
+	if err != nil {
+		return nil, err
+	}
+	if len(existing) > 0 {
+		return nil, ErrNotEmpty
+	}
+	// Hash each role's password once: argon2id is deliberately slow.
+	hashes := map[account.Role]string{}
+	for role, pw := range Passwords(opt.Seed) {
+		if hashes[role], err = account.HashPassword(pw); err != nil {
+			return nil, err
+		}
+	}
+	ids := make([]int64, len(p.areas))
+	byCode := map[string]int64{}
+	workers := map[string]Account{} // community code → its grid worker
+	for _, a := range p.accounts {
+		if a.Role == account.GridWorker {
+			workers[a.ScopeCode] = a
+		}
+	}
+	createUser := func(tx *store.Tx, a Account) error {
+		u := &account.User{Username: a.Username, DisplayName: a.DisplayName, Lang: "zh-CN",
+			Roles: []account.Role{a.Role}, ScopeAreaIDs: []int64{byCode[a.ScopeCode]}}
+		return tx.CreateUser(ctx, u, hashes[a.Role])
+	}
+	for i := 0; i < len(p.areas); {
+		// A batch is one area and, for a community, the grids that follow it.
+		j := i + 1
+		for j < len(p.areas) && p.areas[j].Level == directory.Grid {
+			j++
+		}
+		err := db.Write(ctx, Actor, func(tx *store.Tx) error {
+			for k := i; k < j; k++ {
+				ap := &p.areas[k]
+				a := &directory.Area{Level: ap.Level, Code: ap.Code, Name: ap.Name, Geometry: ap.Geometry}
+				if ap.Parent >= 0 {
+					a.ParentID = ids[ap.Parent]
+				}
+				if a.Props, err = json.Marshal(ap.Props); err != nil {
+					return err
+				}
+				if err := tx.CreateArea(ctx, a); err != nil {
+					return fmt.Errorf("demo: area %s %s: %w", ap.Code, ap.Name, err)
+				}
+				ids[k], byCode[ap.Code] = a.ID, a.ID
+			}
+			if w, ok := workers[p.areas[i].Code]; ok {
+				return createUser(tx, w)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		i = j
+	}
+	err = db.Write(ctx, Actor, func(tx *store.Tx) error {
+		for _, a := range p.accounts {
+			if a.Role == account.GridWorker {
+				continue
+			}
+			if err := createUser(tx, a); err != nil {
+				return fmt.Errorf("demo: user %s: %w", a.Username, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	s := p.summary()
+	s.Generated, s.Elapsed = true, time.Since(start)
+	return s, nil
+}
+
+// Stored reads the demo options recorded in the root area of a database
+// filled by Generate; ok is false for a database the demo did not fill.
+func Stored(ctx context.Context, db *store.DB) (opt Options, ok bool, err error) {
+	as, err := db.ListAreas(ctx, store.AreaFilter{Unscoped: true, Limit: 1})
+	if err != nil || len(as) == 0 {
+		return opt, false, err
+	}
+	var props struct {
+		Demo bool   `json:"demo"`
+		Seed int64  `json:"demo_seed"`
+		Size string `json:"demo_size"`
+	}
+	if json.Unmarshal(as[0].Props, &props) != nil || !props.Demo {
+		return opt, false, nil
+	}
+	return Options{Seed: props.Seed, Size: props.Size}, true, nil
+}
