@@ -4,8 +4,8 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
-	"strconv"
 	"time"
+	"towngrid/internal/codes"
 
 	"towngrid/internal/calendar"
 )
@@ -172,34 +172,16 @@ type ParsedNumber struct {
 	Serial   int    `json:"serial"`
 }
 
-// ParseCaseNumber decodes a 案卷号 (outside input: fuzzed). The serial is
-// everything after the date, at least 2 digits.
+// ParseCaseNumber decodes a 案卷号. The parsing rules live in the codes
+// package (one parser for every caller); this adds the category view.
 func ParseCaseNumber(s string) (ParsedNumber, error) {
-	bad := func(why string) (ParsedNumber, error) {
-		return ParsedNumber{}, errf(ErrCaseNumberInvalid.Code, "%q: %s", s, why)
-	}
-	if len(s) < 15 || len(s) > 24 {
-		return bad("length must be 15..24")
-	}
-	if s[0] != 'C' && s[0] != 'E' {
-		return bad("must start with C (部件) or E (事件)")
-	}
-	for i := 1; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return bad("must be digits after the class letter")
-		}
-	}
-	d, err := time.Parse("20060102", s[5:13])
+	c, err := codes.ParseCaseNumber(s)
 	if err != nil {
-		return bad("bad date")
-	}
-	serial, _ := strconv.Atoi(s[13:])
-	if serial < 1 {
-		return bad("serial must be ≥ 1")
+		return ParsedNumber{}, errf(ErrCaseNumberInvalid.Code, "%q: %v", s, err)
 	}
 	class := "event"
-	if s[0] == 'C' {
+	if c.Kind == codes.CaseComponent {
 		class = "component"
 	}
-	return ParsedNumber{Category: s[:5], Class: class, Major: s[1:3], Minor: s[3:5], Date: d.Format("2006-01-02"), Serial: serial}, nil
+	return ParsedNumber{Category: s[:5], Class: class, Major: s[1:3], Minor: s[3:5], Date: c.Date().Format("2006-01-02"), Serial: c.Serial}, nil
 }
