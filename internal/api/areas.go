@@ -31,7 +31,7 @@ type AreaPatch struct {
 func (h *handlers) areaRoutes() []*httpx.Route {
 	return []*httpx.Route{
 		{Method: "GET", Path: "/api/v1/areas", Perm: account.AreasRead, Tag: "directory", Summary: "Areas in your scope (?parent_id=, ?level=, ?geometry=true, cursor)", Out: httpx.List[directory.Area]{}, Handle: h.listAreas},
-		{Method: "POST", Path: "/api/v1/areas", Perm: account.AreasWrite, Tag: "directory", Summary: "Create an area", In: NewArea{}, Out: directory.Area{}, Status: 201, Handle: h.createArea},
+		{Method: "POST", Path: "/api/v1/areas", Perm: account.AreasWrite, Tag: "directory", Summary: "Create an area (?grid_code_width=2|3)", In: NewArea{}, Out: directory.Area{}, Status: 201, Handle: h.createArea},
 		{Method: "GET", Path: "/api/v1/areas/{id}", Perm: account.AreasRead, Tag: "directory", Summary: "One area with its boundary", Out: directory.Area{}, Handle: h.getArea},
 		{Method: "PATCH", Path: "/api/v1/areas/{id}", Perm: account.AreasWrite, Tag: "directory", Summary: "Change an area's name, code, boundary or properties", In: AreaPatch{}, Out: directory.Area{}, Handle: h.patchArea},
 	}
@@ -96,10 +96,15 @@ func (h *handlers) createArea(w http.ResponseWriter, r *httpx.Request) error {
 	if err := httpx.Decode(r.Request, &in); err != nil {
 		return err
 	}
-	a := &directory.Area{ParentID: in.ParentID, Level: in.Level, Code: in.Code, Name: in.Name, Geometry: in.Geometry, Props: in.Props}
-	if err := h.a.DB.Write(r.Context(), h.actor(r), func(tx *store.Tx) error { return tx.CreateArea(r.Context(), a) }); err != nil {
+	opt, err := codeOptions(r)
+	if err != nil {
 		return err
 	}
+	a := &directory.Area{ParentID: in.ParentID, Level: in.Level, Code: in.Code, Name: in.Name, Geometry: in.Geometry, Props: in.Props}
+	if err := h.a.DB.Write(r.Context(), h.actor(r), func(tx *store.Tx) error { return tx.CreateAreaWith(r.Context(), a, opt) }); err != nil {
+		return err
+	}
+	h.rebuildAfter(r, a)
 	return r.JSON(w, http.StatusCreated, a)
 }
 
@@ -112,6 +117,10 @@ func (h *handlers) patchArea(w http.ResponseWriter, r *httpx.Request) error {
 	if err := httpx.Decode(r.Request, &in); err != nil {
 		return err
 	}
+	opt, err := codeOptions(r)
+	if err != nil {
+		return err
+	}
 	a, err := VisibleArea(r, h.a.DB, id)
 	if err != nil {
 		return err
@@ -120,8 +129,9 @@ func (h *handlers) patchArea(w http.ResponseWriter, r *httpx.Request) error {
 	set(&a.Name, in.Name)
 	set(&a.Geometry, in.Geometry)
 	set(&a.Props, in.Props)
-	if err := h.a.DB.Write(r.Context(), h.actor(r), func(tx *store.Tx) error { return tx.UpdateArea(r.Context(), a) }); err != nil {
+	if err := h.a.DB.Write(r.Context(), h.actor(r), func(tx *store.Tx) error { return tx.UpdateAreaWith(r.Context(), a, opt) }); err != nil {
 		return err
 	}
+	h.rebuildAfter(r, a)
 	return r.JSON(w, http.StatusOK, a)
 }

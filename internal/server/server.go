@@ -43,7 +43,7 @@ func New(a *app.App) *Server {
 
 	ui := web.New(a)
 	rt := httpx.NewRouter(httpx.Hooks{
-		Auth: authenticator{a},
+		Auth: newAuthenticator(a),
 		Lang: func(r *http.Request, p *account.Principal) string { return i18n.Negotiate(r, p.Lang, a.Cfg.Lang) },
 		Title: func(lang, code string) string {
 			if k := "problem." + code; i18n.Has(lang, k) {

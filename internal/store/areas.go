@@ -27,8 +27,14 @@ func nullJSON(m json.RawMessage) any {
 	return string(m)
 }
 
-// CreateArea stores an area below its parent and sets its path.
+// CreateArea stores an area below its parent and sets its path, with grid
+// codes of the CJ/T 213 form (14 digits).
 func (t *Tx) CreateArea(ctx context.Context, a *directory.Area) error {
+	return t.CreateAreaWith(ctx, a, directory.CodeOptions{})
+}
+
+// CreateAreaWith is CreateArea with code options (the DB11 15-digit grid form).
+func (t *Tx) CreateAreaWith(ctx context.Context, a *directory.Area, opt directory.CodeOptions) error {
 	var parent *directory.Area
 	if a.ParentID != 0 {
 		p, err := scanArea(t.QueryRow(ctx, `SELECT `+areaCols+` FROM areas WHERE id = ?`, a.ParentID))
@@ -40,6 +46,14 @@ func (t *Tx) CreateArea(ctx context.Context, a *directory.Area) error {
 	if err := directory.ValidateArea(a, parent); err != nil {
 		return err
 	}
+	if err := checkAreaShape(a, parent, opt); err != nil {
+		return err
+	}
+	return t.insertArea(ctx, a, parent)
+}
+
+// insertArea writes an area that has been validated.
+func (t *Tx) insertArea(ctx context.Context, a *directory.Area, parent *directory.Area) error {
 	props := a.Props
 	if len(props) == 0 {
 		props = json.RawMessage("{}")
@@ -69,6 +83,13 @@ func (t *Tx) CreateArea(ctx context.Context, a *directory.Area) error {
 
 // UpdateArea changes an area's name, code, geometry and props (not its place in the tree).
 func (t *Tx) UpdateArea(ctx context.Context, a *directory.Area) error {
+	return t.UpdateAreaWith(ctx, a, directory.CodeOptions{})
+}
+
+// UpdateAreaWith is UpdateArea with code options. The code is checked against
+// its standard only when it changes, so that a stored DB11 code does not need
+// the option on every edit.
+func (t *Tx) UpdateAreaWith(ctx context.Context, a *directory.Area, opt directory.CodeOptions) error {
 	before, err := scanArea(t.QueryRow(ctx, `SELECT `+areaCols+` FROM areas WHERE id = ?`, a.ID))
 	if err != nil {
 		return err
@@ -84,7 +105,21 @@ func (t *Tx) UpdateArea(ctx context.Context, a *directory.Area) error {
 	if len(a.Props) == 0 {
 		a.Props = before.Props
 	}
-	_, err = t.Exec(ctx, `UPDATE areas SET code = ?, name = ?, geometry = ?, props = ?, updated_at = ? WHERE id = ?`,
+	if a.Code != before.Code || a.Level == directory.Town {
+		if err := checkAreaShape(a, parent, opt); err != nil {
+			return err
+		}
+	} else if directory.HasGeometry(a.Geometry) {
+		if _, err := directory.CheckGeometry(a.Geometry); err != nil {
+			return err
+		}
+	}
+	return t.writeUpdate(ctx, a, before)
+}
+
+// writeUpdate writes a validated change of an area.
+func (t *Tx) writeUpdate(ctx context.Context, a, before *directory.Area) error {
+	_, err := t.Exec(ctx, `UPDATE areas SET code = ?, name = ?, geometry = ?, props = ?, updated_at = ? WHERE id = ?`,
 		a.Code, a.Name, nullJSON(a.Geometry), string(a.Props), t.Now, a.ID)
 	if errors.Is(err, ErrConflict) {
 		return &account.FieldError{Field: "code", Code: "area.code_taken", Detail: "an area with code " + a.Code + " exists"}
