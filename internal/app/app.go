@@ -9,6 +9,7 @@ import (
 
 	"towngrid/internal/account"
 	"towngrid/internal/config"
+	"towngrid/internal/secretbox"
 	"towngrid/internal/store"
 )
 
@@ -28,6 +29,9 @@ type App struct {
 	Services
 	// SessionTTL is how long a sign-in lasts.
 	SessionTTL time.Duration
+	// Secrets seals personal data at rest (residents' ID numbers and phones);
+	// set by the directory records' starter, the key loaded on first use.
+	Secrets *secretbox.Lazy
 }
 
 // New assembles an App.

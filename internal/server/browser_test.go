@@ -18,11 +18,18 @@ type css = chromedp.CSS
 
 func text(t *testing.T, ctx context.Context, sel string) string {
 	t.Helper()
-	s, err := chromedp.Run(ctx, chromedp.Text(css(sel)))
-	if err != nil {
-		t.Fatalf("text of %s: %v", sel, err)
+	// A node id can go stale while the page settles after a navigation
+	// ("No node with given id"); asking again is what a person would do.
+	var err error
+	for try := 0; try < 5; try++ {
+		var s string
+		if s, err = chromedp.Run(ctx, chromedp.Text(css(sel))); err == nil {
+			return strings.TrimSpace(s)
+		}
+		time.Sleep(200 * time.Millisecond)
 	}
-	return strings.TrimSpace(s)
+	t.Fatalf("text of %s: %v", sel, err)
+	return ""
 }
 
 func do(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Void]) {
