@@ -37,6 +37,10 @@ func Routes(a *app.App) []*httpx.Route {
 
 type handlers struct{ a *app.App }
 
+// ImportMaxBody is the body limit of bulk imports (a whole town's grids or
+// enterprises), larger than the server's default for forms and JSON.
+const ImportMaxBody = 64 << 20
+
 func (h *handlers) actor(r *httpx.Request) store.Actor {
 	via := "web"
 	if r.ViaKey() {

@@ -25,8 +25,8 @@ func init() { register((*handlers).areaGeoRoutes) }
 func (h *handlers) areaGeoRoutes() []*httpx.Route {
 	return []*httpx.Route{
 		{Method: "GET", Path: "/api/v1/locate", Perm: account.AreasRead, Tag: "directory", Summary: "Point → unit grid and its ancestors (?lon=&lat=&crs=wgs84|gcj02|bd09)", Out: locate.Result{}, Handle: h.locate},
-		{Method: "POST", Path: "/api/v1/areas/import", Perm: account.AreasWrite, Tag: "directory", Summary: "Import areas from a GeoJSON FeatureCollection, all or nothing (?dry_run=true, ?grid_code_width=2|3)", Out: directory.ImportReport{}, Handle: h.importGeoJSON},
-		{Method: "POST", Path: "/api/v1/areas/import.xlsx", Perm: account.AreasWrite, Tag: "directory", Summary: "Import areas from a spreadsheet (multipart field file, or the raw .xlsx body)", Out: directory.ImportReport{}, Handle: h.importXLSX},
+		{Method: "POST", Path: "/api/v1/areas/import", MaxBody: ImportMaxBody, Perm: account.AreasWrite, Tag: "directory", Summary: "Import areas from a GeoJSON FeatureCollection, all or nothing (?dry_run=true, ?grid_code_width=2|3)", Out: directory.ImportReport{}, Handle: h.importGeoJSON},
+		{Method: "POST", Path: "/api/v1/areas/import.xlsx", MaxBody: ImportMaxBody, Perm: account.AreasWrite, Tag: "directory", Summary: "Import areas from a spreadsheet (multipart field file, or the raw .xlsx body)", Out: directory.ImportReport{}, Handle: h.importXLSX},
 		{Method: "GET", Path: "/api/v1/areas/export.geojson", Perm: account.AreasRead, Kind: httpx.Raw, Tag: "directory", Summary: "Areas in your scope as an RFC 7946 FeatureCollection (?root=ID, ?level=)", Handle: h.exportGeoJSON},
 		{Method: "GET", Path: "/api/v1/areas/export.xlsx", Perm: account.AreasRead, Kind: httpx.Raw, Tag: "directory", Summary: "Areas in your scope as a spreadsheet (?root=ID, ?level=)", Handle: h.exportXLSX},
 		{Method: "GET", Path: "/api/v1/areas/template.xlsx", Perm: account.AreasRead, Kind: httpx.Raw, Tag: "directory", Summary: "Empty area spreadsheet with examples and help", Handle: h.areaTemplate},

@@ -31,7 +31,9 @@ func (s *statusWriter) Write(b []byte) (int, error) {
 func (s *statusWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
 // Chain wraps h in the middleware every request passes: request id, panic
-// recovery, load shedding, body limit, security headers, access log and metrics.
+// recovery, load shedding, security headers, access log and metrics. Body
+// limits are per route (Router), so that imports may be larger than forms;
+// maxBody here is the ceiling for requests no route claims.
 func Chain(h http.Handler, log *slog.Logger, maxInFlight int, maxBody int64, observe func(string, int, float64)) http.Handler {
 	slots := make(chan struct{}, maxInFlight)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -73,7 +75,10 @@ func Chain(h http.Handler, log *slog.Logger, maxInFlight int, maxBody int64, obs
 			WriteProblem(sw, r, &Problem{Status: http.StatusServiceUnavailable, Code: "overloaded", Detail: "the server is busy; retry shortly", RequestID: id}, "Service unavailable")
 			return
 		}
-		r.Body = http.MaxBytesReader(sw, r.Body, maxBody)
+		if r.Pattern == "" && r.ContentLength > maxBody {
+			// Unrouted and oversized: refuse before reading.
+			r.Body = http.MaxBytesReader(sw, r.Body, maxBody)
+		}
 		h.ServeHTTP(sw, r)
 	})
 }

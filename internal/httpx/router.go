@@ -1,6 +1,7 @@
 package httpx
 
 import (
+	"cmp"
 	"context"
 	"crypto/subtle"
 	"encoding/json"
@@ -39,8 +40,11 @@ type Route struct {
 	Status  int // success status (default 200)
 	// Form marks a state-changing browser form: the CSRF token is required
 	// even for a caller who is not signed in (e.g. the login form).
-	Form   bool
-	Handle func(w http.ResponseWriter, r *Request) error
+	Form bool
+	// MaxBody overrides the server's body limit for this route (imports of
+	// whole towns are larger than any form).
+	MaxBody int64
+	Handle  func(w http.ResponseWriter, r *Request) error
 }
 
 // Pattern is the net/http pattern of the route.
@@ -92,6 +96,7 @@ type Hooks struct {
 	ErrPage func(w http.ResponseWriter, r *Request, p *Problem)
 	Log     *slog.Logger
 	Observe func(route string, status int, seconds float64)
+	MaxBody int64 // default body limit per request
 }
 
 // Router registers routes on a ServeMux through the one authorisation layer.
@@ -131,6 +136,9 @@ func unsafeMethod(m string) bool {
 
 func (rt *Router) wrap(route *Route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, hr *http.Request) {
+		if limit := cmp.Or(route.MaxBody, rt.hooks.MaxBody); limit > 0 {
+			hr.Body = http.MaxBytesReader(w, hr.Body, limit)
+		}
 		req := &Request{Request: hr, Route: route, ID: RequestID(hr.Context())}
 		p, viaKey, err := rt.hooks.Auth.Authenticate(hr)
 		if p == nil {

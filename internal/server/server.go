@@ -53,6 +53,7 @@ func New(a *app.App) *Server {
 		},
 		ErrPage: ui.ErrorPage,
 		Log:     a.Log,
+		MaxBody: a.Cfg.MaxBody,
 	})
 	s := &Server{App: a, Router: rt, Reg: reg}
 	rt.Add(s.opsRoutes()...)
