@@ -15,6 +15,7 @@ import (
 	"towngrid/internal/app"
 	"towngrid/internal/demo"
 	"towngrid/internal/directory"
+	"towngrid/internal/secretbox"
 )
 
 func init() {
@@ -37,6 +38,16 @@ func runDemo(ctx context.Context, env *Env, args []string) error {
 	if _, err := demo.Describe(opt); err != nil { // checks --size before touching files
 		return Usagef("%v", err)
 	}
+	// Residents' ID numbers and phones are sealed with the master key, the
+	// one the server's "secrets" starter loads from the same place
+	// (TOWNGRID_MASTER_KEY or <data>/keys/master.key, created when missing).
+	key, err := secretbox.LoadKey(env.Getenv, cfg.Data, true)
+	if err != nil {
+		return err
+	}
+	if opt.Secrets, err = secretbox.New(key); err != nil {
+		return err
+	}
 	dsn := cfg.DSN()
 	if *reset {
 		if err := resetDemo(dsn); err != nil {
@@ -58,6 +69,7 @@ func runDemo(ctx context.Context, env *Env, args []string) error {
 		if !ok {
 			return fmt.Errorf("%s holds areas the demo did not make; use an empty --data folder", dsn)
 		}
+		stored.Secrets = opt.Secrets
 		if sum, err = demo.Describe(stored); err != nil {
 			return err
 		}
@@ -118,6 +130,12 @@ func demoURL(addr string) string {
 	return "http://" + net.JoinHostPort(host, port)
 }
 
+// recordKinds are the directory records the banner counts, in print order.
+var recordKinds = []struct{ zh, key string }{
+	{"部门", "departments"}, {"权属规则", "ownership_rules"}, {"企业", "enterprises"}, {"部件", "components"},
+	{"居民", "residents"}, {"责任网格", "responsibility_grids"},
+}
+
 func printBanner(w io.Writer, addr string, s *demo.Summary) {
 	if s.Generated {
 		fmt.Fprintf(w, "towngrid 演示数据已生成 / demo generated in %s (seed %d, size %s)\n", s.Elapsed.Round(1e6), s.Seed, s.Size)
@@ -129,6 +147,13 @@ func printBanner(w io.Writer, addr string, s *demo.Summary) {
 		if n := s.Areas[l]; n > 0 {
 			fmt.Fprintf(w, " %s %d", l, n)
 		}
+	}
+	fmt.Fprintf(w, "\n名录 / records:")
+	for _, k := range recordKinds {
+		fmt.Fprintf(w, " %s %s %d", k.zh, k.key, s.Records[k.key])
+	}
+	if s.Records["residents"] == 0 {
+		fmt.Fprint(w, " (无主密钥，未生成居民 / no master key, no residents)")
 	}
 	fmt.Fprintf(w, "\n打开 / open: %s\n", demoURL(addr))
 	fmt.Fprintln(w, "演示账号（密码仅供演示，请勿用于生产）/ demo accounts (demo passwords, never for production):")

@@ -30,13 +30,18 @@ func TestDemoNoServe(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, s := range []string{"http://localhost:8099", "demo generated", "admin", want.Passwords["admin"], "古一村"} {
+	for _, s := range []string{"http://localhost:8099", "demo generated", "admin", want.Passwords["admin"], "古一村",
+		"enterprises 60", "residents 24", "ownership_rules"} {
 		if !strings.Contains(out, s) {
 			t.Errorf("banner lacks %q:\n%s", s, out)
 		}
 	}
 	if _, err := os.Stat(filepath.Join(dir, "towngrid.db")); err != nil {
 		t.Errorf("no database in --data: %v", err)
+	}
+	// Residents are sealed with the master key the server will load from --data.
+	if _, err := os.Stat(filepath.Join(dir, "keys", "master.key")); err != nil {
+		t.Errorf("no master key in --data: %v", err)
 	}
 	// Second run: nothing regenerated, the same passwords printed again.
 	out2, errs, code := runDemoCmd(t, "--no-serve", "--data", dir, "--seed", "99")

@@ -11,11 +11,11 @@ package demo
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"time"
 
 	"towngrid/internal/account"
 	"towngrid/internal/directory"
+	"towngrid/internal/secretbox"
 	"towngrid/internal/store"
 )
 
@@ -30,6 +30,9 @@ const (
 type Options struct {
 	Seed int64
 	Size string // town (default), city or province
+	// Secrets seals residents' ID numbers and phones: the app's master key
+	// (app.App.Secrets). Without it the demo records no residents.
+	Secrets *secretbox.Box
 }
 
 func (o Options) sizeName() string {
@@ -41,11 +44,15 @@ func (o Options) sizeName() string {
 
 // Summary tells what the demo holds and how to sign in.
 type Summary struct {
-	Seed      int64                   `json:"seed"`
-	Size      string                  `json:"size"`
-	Top       string                  `json:"top"`  // code of the root area
-	Town      string                  `json:"town"` // code of the town the staff look after
-	Areas     map[directory.Level]int `json:"areas"`
+	Seed  int64                   `json:"seed"`
+	Size  string                  `json:"size"`
+	Top   string                  `json:"top"`  // code of the root area
+	Town  string                  `json:"town"` // code of the town the staff look after
+	Areas map[directory.Level]int `json:"areas"`
+	// Records counts the directory records per kind: departments,
+	// ownership_rules, department_members, responsibility_grids, enterprises,
+	// components, residents.
+	Records   map[string]int          `json:"records"`
 	Accounts  []Account               `json:"accounts"`
 	Generated bool                    `json:"generated"` // false when only described
 	Elapsed   time.Duration           `json:"elapsed_ns"`
@@ -78,16 +85,17 @@ func Describe(opt Options) (*Summary, error) {
 
 func (p *plan) summary() *Summary {
 	s := &Summary{Seed: p.opt.Seed, Size: p.opt.sizeName(), Top: p.areas[p.top].Code, Town: p.areas[p.mainTown].Code,
-		Areas: map[directory.Level]int{}, Accounts: p.accounts, Passwords: Passwords(p.opt.Seed)}
+		Areas: map[directory.Level]int{}, Records: p.records(), Accounts: p.accounts, Passwords: Passwords(p.opt.Seed)}
 	for _, a := range p.areas {
 		s.Areas[a.Level]++
 	}
 	return s
 }
 
-// Generate writes the demo into db, which must hold no areas yet. Each
-// community and its grids (and its grid worker) go in one transaction: large
-// enough to be fast, small enough not to hold the writer for long.
+// Generate writes the demo into db, which must hold no areas yet. Each town
+// (with its departments and ownership rules) and each community (with its
+// grids, grid worker and components) goes in one transaction: large enough
+// to be fast, small enough not to hold the writer for long.
 func Generate(ctx context.Context, db *store.DB, opt Options) (*Summary, error) {
 	start := time.Now()
 	p, err := buildPlan(opt)
@@ -108,63 +116,12 @@ func Generate(ctx context.Context, db *store.DB, opt Options) (*Summary, error) 
 			return nil, err
 		}
 	}
-	ids := make([]int64, len(p.areas))
-	byCode := map[string]int64{}
-	workers := map[string]Account{} // community code → its grid worker
-	for _, a := range p.accounts {
-		if a.Role == account.GridWorker {
-			workers[a.ScopeCode] = a
-		}
-	}
-	createUser := func(tx *store.Tx, a Account) error {
-		u := &account.User{Username: a.Username, DisplayName: a.DisplayName, Lang: "zh-CN",
-			Roles: []account.Role{a.Role}, ScopeAreaIDs: []int64{byCode[a.ScopeCode]}}
-		return tx.CreateUser(ctx, u, hashes[a.Role])
-	}
-	for i := 0; i < len(p.areas); {
-		// A batch is one area and, for a community, the grids that follow it.
-		j := i + 1
-		for j < len(p.areas) && p.areas[j].Level == directory.Grid {
-			j++
-		}
-		err := db.Write(ctx, Actor, func(tx *store.Tx) error {
-			for k := i; k < j; k++ {
-				ap := &p.areas[k]
-				a := &directory.Area{Level: ap.Level, Code: ap.Code, Name: ap.Name, Geometry: ap.Geometry}
-				if ap.Parent >= 0 {
-					a.ParentID = ids[ap.Parent]
-				}
-				if a.Props, err = json.Marshal(ap.Props); err != nil {
-					return err
-				}
-				if err := tx.CreateArea(ctx, a); err != nil {
-					return fmt.Errorf("demo: area %s %s: %w", ap.Code, ap.Name, err)
-				}
-				ids[k], byCode[ap.Code] = a.ID, a.ID
-			}
-			if w, ok := workers[p.areas[i].Code]; ok {
-				return createUser(tx, w)
-			}
-			return nil
-		})
-		if err != nil {
+	w := &writer{ctx: ctx, db: db, p: p, hashes: hashes, ids: make([]int64, len(p.areas)), byCode: map[string]int64{},
+		users: map[string]int64{}, depts: map[int]map[string]int64{}}
+	for _, step := range []func() error{w.areas, w.accounts, w.enterprises, w.residents} {
+		if err := step(); err != nil {
 			return nil, err
 		}
-		i = j
-	}
-	err = db.Write(ctx, Actor, func(tx *store.Tx) error {
-		for _, a := range p.accounts {
-			if a.Role == account.GridWorker {
-				continue
-			}
-			if err := createUser(tx, a); err != nil {
-				return fmt.Errorf("demo: user %s: %w", a.Username, err)
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
 	}
 	s := p.summary()
 	s.Generated, s.Elapsed = true, time.Since(start)

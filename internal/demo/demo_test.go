@@ -63,6 +63,13 @@ func TestDeterministic(t *testing.T) {
 	if f1 == f3 {
 		t.Error("different seeds gave the same areas")
 	}
+	r1, r2, r3 := fingerprintRecords(t, db1), fingerprintRecords(t, db2), fingerprintRecords(t, db3)
+	if r1 != r2 || r1 == "" {
+		t.Error("same seed gave different enterprises or components")
+	}
+	if r1 == r3 {
+		t.Error("different seeds gave the same enterprises and components")
+	}
 	for i := range s1.Accounts {
 		if s1.Accounts[i] != s2.Accounts[i] {
 			t.Errorf("account %d differs: %+v vs %+v", i, s1.Accounts[i], s2.Accounts[i])

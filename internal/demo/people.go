@@ -48,8 +48,10 @@ func people(p *plan) []Account {
 	for i := 1; i <= 2; i++ {
 		add(fmt.Sprintf("dispatcher%d", i), account.Dispatcher, personName(r)+"（派遣员）", town.Code)
 	}
-	for _, d := range departments {
-		add("dept-"+d.Slug, account.Department, personName(r)+"（"+d.Name+"）", town.Code)
+	for _, d := range deptSpecs {
+		if d.Account {
+			add("dept-"+d.Slug, account.Department, personName(r)+"（"+d.Name+"）", town.Code)
+		}
 	}
 	add("evaluator", account.Evaluator, personName(r)+"（考核评价）", town.Code)
 	add("auditor", account.Auditor, personName(r)+"（审计）", town.Code)

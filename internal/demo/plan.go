@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"towngrid/internal/directory"
+	"towngrid/internal/workflow"
 )
 
 // areaPlan is one area to create; Parent indexes plan.areas (-1 for the root).
@@ -19,6 +20,8 @@ type areaPlan struct {
 	Parent   int
 	Geometry json.RawMessage
 	Props    map[string]any
+	// Components are the 部件 of a grid.
+	Components []compPlan
 }
 
 // mainTownCode is 古镇镇, the town the command staff look after at every size.
@@ -30,6 +33,24 @@ type plan struct {
 	top      int        // index of the root area
 	mainTown int        // index of the town the staff accounts look after
 	accounts []Account
+
+	towns     []townPlan
+	rules     []rulePlan     // the ownership rules every town gets
+	residents []residentPlan // main town only, and only with a master key
+	compCats  []workflow.Category
+	compCum   []int             // cumulative weights of compCats
+	ownerSlug map[string]string // category code → department slug
+	usccSeen  map[string]bool
+}
+
+// density is how many enterprises a town gets and the range of components
+// per grid. At province size the towns outside 中山市 get fewer, so that the
+// ~23 500 grids stay a few seconds' work; 中山市 looks the same at every size.
+func density(size, cityCode string) (enterprises int, perGrid [2]int) {
+	if size == SizeProvince && cityCode != zhongshan.Code {
+		return 12, [2]int{1, 1}
+	}
+	return 60, [2]int{3, 7}
 }
 
 // rng returns a generator for one named part of the demo, so that a part
@@ -60,7 +81,10 @@ func buildPlan(opt Options) (*plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &plan{opt: opt, mainTown: -1}
+	p := &plan{opt: opt, mainTown: -1, usccSeen: map[string]bool{}, ownerSlug: map[string]string{}}
+	if err := p.categories(); err != nil {
+		return nil, err
+	}
 	demoProps := map[string]any{"demo": true, "demo_seed": opt.Seed, "demo_size": opt.sizeName()}
 	parent := -1
 	if opt.sizeName() == SizeProvince {
@@ -111,7 +135,9 @@ func buildPlan(opt Options) (*plan, error) {
 			if c.Code+t.Num == mainTownCode {
 				p.mainTown = len(p.areas)
 			}
-			p.addTown(ci, c, t)
+			if err := p.addTown(ci, c, t); err != nil {
+				return nil, err
+			}
 		}
 	}
 	if parent >= 0 {
@@ -120,11 +146,14 @@ func buildPlan(opt Options) (*plan, error) {
 		p.top = 0
 	}
 	p.accounts = people(p)
+	if p.opt.Secrets != nil {
+		p.residentsOf(p.mainTown)
+	}
 	return p, nil
 }
 
 // addTown appends a town, its communities and their grids.
-func (p *plan) addTown(cityIdx int, c citySpec, t townSpec) {
+func (p *plan) addTown(cityIdx int, c citySpec, t townSpec) error {
 	code := c.Code + t.Num
 	r := rng(p.opt.Seed, "town "+code)
 	// Community blocks: C columns × R rows. Each column of blocks is a cells
@@ -152,6 +181,10 @@ func (p *plan) addTown(cityIdx int, c citySpec, t townSpec) {
 	xs, xstart := subdivide(cuts(lon0, lon0+tileLon, wx), a)
 	ys, ystart := subdivide(cuts(lat0, lat0+tileLat, wy), b)
 	lat := newLattice(r, xs, ys)
+	rc := rng(p.opt.Seed, "components "+code)
+	nEnt, perGrid := density(p.opt.sizeName(), c.Code)
+	serial := map[string]int{}
+	var cells []gridCell
 
 	kind := "镇"
 	if strings.HasSuffix(t.Name, "街道") {
@@ -186,10 +219,13 @@ func (p *plan) addTown(cityIdx int, c citySpec, t townSpec) {
 			for ix := x0; ix < x1; ix++ {
 				h := 120 + r.IntN(380)
 				n := h*2 + r.IntN(h*2) // 2–4 people a household, 新市民 included
+				cell := gridCell{len(p.areas), ix, iy}
+				cells = append(cells, cell)
 				p.areas = append(p.areas, areaPlan{Level: directory.Grid, Code: fmt.Sprintf("%s%02d", ccode, seq),
 					Name: fmt.Sprintf("%s第%d网格", name, seq), Parent: cidx,
-					Geometry: polygonJSON(lat.ring(ix, iy, ix+1, iy+1)),
-					Props:    map[string]any{"households": h, "population": n, "buildings": 8 + r.IntN(40)}})
+					Geometry:   polygonJSON(lat.ring(ix, iy, ix+1, iy+1)),
+					Props:      map[string]any{"households": h, "population": n, "buildings": 8 + r.IntN(40)},
+					Components: p.components(rc, lat, cell, code, serial, perGrid)})
 				pop, hh, seq = pop+n, hh+h, seq+1
 			}
 		}
@@ -197,6 +233,51 @@ func (p *plan) addTown(cityIdx int, c citySpec, t townSpec) {
 		townPop, townHH = townPop+pop, townHH+hh
 	}
 	townProps["population"], townProps["households"], townProps["communities"] = townPop, townHH, len(names)
+	trade := genericTrade
+	switch {
+	case code == mainTownCode:
+		trade = lighting
+	case otherTrade[t.Feature] != nil:
+		trade = append(slices.Clone(otherTrade[t.Feature]), genericTrade...)
+	}
+	ents, err := p.enterprises(ti, lat, cells, nEnt, trade)
+	if err != nil {
+		return err
+	}
+	p.towns = append(p.towns, townPlan{Area: ti, Enterprises: ents})
+	return nil
+}
+
+// categories loads the seeded category table: the ownership rules, and the
+// 部件 小类 with their weights for drawing components.
+func (p *plan) categories() error {
+	cats, err := workflow.SeedCategories()
+	if err != nil {
+		return err
+	}
+	p.rules = ownershipRules(cats)
+	slugOf := map[string]string{}
+	for _, d := range deptSpecs {
+		slugOf[d.Kind] = d.Slug
+	}
+	sum := 0
+	for _, c := range cats.Categories {
+		if s, ok := slugOf[c.Owner]; ok {
+			p.ownerSlug[c.Code] = s
+		} else {
+			p.ownerSlug[c.Code] = fallbackDept
+		}
+		if c.Class != "component" {
+			continue
+		}
+		w, ok := componentWeight[c.Code]
+		if !ok {
+			w = 1
+		}
+		sum += w
+		p.compCats, p.compCum = append(p.compCats, c), append(p.compCum, sum)
+	}
+	return nil
 }
 
 // layoutFor picks C×R blocks for n named communities (n ≤ C·R, as square as fits).
