@@ -39,6 +39,7 @@ func newFixture(t testing.TB, db *store.DB) *fixture {
 	t.Helper()
 	cfg := config.Defaults()
 	cfg.MaxBody = 64 << 10
+	cfg.Data = t.TempDir() // uploads and keys of this test only
 	a := app.New(db, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	f := &fixture{t: t, db: db, keys: map[account.Role]string{}}
 	sys := store.Actor{Name: "fixture", Via: "cli"}
