@@ -63,23 +63,43 @@ func (db *DB) Version(ctx context.Context) (int, error) {
 	return v, err
 }
 
-// Migrate applies every migration above the current version up to target
-// (0 = all). It returns the versions applied.
+// Migrate applies, in order, every known migration not yet recorded, up to
+// target (0 = all). A gap (a migration merged after a later one was applied)
+// is filled rather than skipped. It returns the versions applied.
 func (db *DB) Migrate(ctx context.Context, target int) ([]int, error) {
 	ms, err := Migrations()
 	if err != nil {
 		return nil, err
 	}
-	cur, err := db.Version(ctx)
+	if _, err := db.Version(ctx); err != nil {
+		return nil, fmt.Errorf("migrate: %w", err)
+	}
+	done := map[int]bool{}
+	rows, err := db.w.QueryContext(ctx, `SELECT version FROM schema_migrations`)
 	if err != nil {
 		return nil, fmt.Errorf("migrate: %w", err)
 	}
-	if len(ms) > 0 && cur > ms[len(ms)-1].Version {
-		return nil, fmt.Errorf("migrate: database is at version %d, newer than this binary (%d)", cur, ms[len(ms)-1].Version)
+	for rows.Next() {
+		var v int
+		if err := rows.Scan(&v); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		done[v] = true
+	}
+	rows.Close()
+	known := map[int]bool{}
+	for _, m := range ms {
+		known[m.Version] = true
+	}
+	for v := range done {
+		if !known[v] {
+			return nil, fmt.Errorf("migrate: the database has migration %d, which this binary does not know: it is newer than this binary", v)
+		}
 	}
 	var applied []int
 	for _, m := range ms {
-		if m.Version <= cur || (target > 0 && m.Version > target) {
+		if done[m.Version] || (target > 0 && m.Version > target) {
 			continue
 		}
 		tx, err := db.w.BeginTx(ctx, nil)
