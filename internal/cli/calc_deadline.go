@@ -5,12 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
-	"fmt"
 	"os"
 	"sort"
 	"strconv"
 	"strings"
-	"time"
 
 	"towngrid/internal/calendar"
 )
@@ -21,15 +19,6 @@ func init() {
 		Short: "due instant of a time limit on the working-day calendar",
 		Run:   runCalcDeadline,
 	})
-}
-
-// deadlineOut is the JSON printed by `towngrid calc deadline`.
-type deadlineOut struct {
-	From     string         `json:"from"`
-	Limit    calendar.Limit `json:"limit"`
-	Due      string         `json:"due"`
-	Calendar string         `json:"calendar"`
-	Warnings []string       `json:"warnings"`
 }
 
 func runCalcDeadline(_ context.Context, env *Env, args []string) error {
@@ -87,19 +76,7 @@ func runCalcDeadline(_ context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	due := cal.Deadline(start, limit)
-	out := deadlineOut{
-		From:     start.Format(time.RFC3339),
-		Limit:    limit,
-		Due:      due.Format(time.RFC3339),
-		Calendar: cal.Name(),
-		Warnings: []string{},
-	}
-	if limit.Unit.Working() {
-		for _, y := range cal.UnknownYears(start, due) {
-			out.Warnings = append(out.Warnings, fmt.Sprintf("no State Council holiday notice loaded for %d: only Saturdays and Sundays are treated as days off", y))
-		}
-	}
+	out := cal.Explain(start, limit)
 	enc := json.NewEncoder(env.Stdout)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
