@@ -32,6 +32,21 @@ func text(t *testing.T, ctx context.Context, sel string) string {
 	return ""
 }
 
+// waitAttr polls an attribute until it has the wanted value or the time is up
+// (a 1 MB chart library loads slowly on a busy machine); it returns the last value.
+func waitAttr(t *testing.T, ctx context.Context, sel, name, want string, within time.Duration) string {
+	t.Helper()
+	var last string
+	for end := time.Now().Add(within); time.Now().Before(end); time.Sleep(100 * time.Millisecond) {
+		if v, err := chromedp.Run(ctx, chromedp.AttributeValue(css(sel), name)); err == nil {
+			if last = v.Value; last == want {
+				return last
+			}
+		}
+	}
+	return last
+}
+
 func do(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
 	if err := chromedp.Do(ctx, steps...); err != nil {
@@ -59,13 +74,9 @@ func TestBrowserLoginLanguageDashboard(t *testing.T) {
 	if who := text(t, b, "#who"); !strings.Contains(who, "测试admin") {
 		t.Errorf("signed-in name %q", who)
 	}
-	rendered, err := chromedp.Run(b, chromedp.AttributeValue(css("#chart-areas"), "data-rendered"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	if _, err := os.Stat(filepath.Join("..", "web", "static", "vendor", "echarts.min.js")); err == nil {
-		if rendered.Value != "echarts" {
-			t.Errorf("the dashboard chart was not drawn by the embedded ECharts (data-rendered=%q)", rendered.Value)
+		if got := waitAttr(t, b, "#chart-areas", "data-rendered", "echarts", 10*time.Second); got != "echarts" {
+			t.Errorf("the dashboard chart was not drawn by the embedded ECharts (data-rendered=%q)", got)
 		}
 	} else if os.Getenv("CI") == "true" {
 		t.Error("front-end assets missing in CI: make assets")
