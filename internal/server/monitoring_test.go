@@ -14,40 +14,10 @@ import (
 	"time"
 
 	"towngrid/internal/account"
-	"towngrid/internal/app"
 	"towngrid/internal/ingest"
 	"towngrid/internal/store"
 	"towngrid/internal/store/storetest"
 )
-
-// monOpener stands in for the work-order engine's alarm intake until the lead
-// wires workorders into ingest.RegisterCaseOpener.
-type monOpener struct {
-	mu     sync.Mutex
-	opened []ingest.AlarmCase
-	notes  []string
-}
-
-func (o *monOpener) OpenAlarmCase(ctx context.Context, tx *store.Tx, c ingest.AlarmCase) (int64, error) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	o.opened = append(o.opened, c)
-	return 900000 + int64(len(o.opened)), nil
-}
-
-func (o *monOpener) NoteAlarmCleared(ctx context.Context, tx *store.Tx, wo int64, note string) error {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	o.notes = append(o.notes, note)
-	return nil
-}
-
-func withOpener(t *testing.T) *monOpener {
-	o := &monOpener{}
-	ingest.RegisterCaseOpener(func(*app.App) ingest.CaseOpener { return o })
-	t.Cleanup(func() { ingest.RegisterCaseOpener(nil) })
-	return o
-}
 
 type devOut struct {
 	ID       int64  `json:"id"`
@@ -120,8 +90,7 @@ func TestMonitoringAcceptanceMQTT(t *testing.T) {
 		t.Skip("mosquitto_pub not installed")
 	}
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		op := withOpener(t)
-		f := newFixture(t, db)
+		f := newFixture(t, db) // the real work-order engine opens the case
 		rt := ingest.For(f.srv.App)
 		bctx, stop := context.WithCancel(ctx)
 		defer stop()
@@ -170,11 +139,12 @@ func TestMonitoringAcceptanceMQTT(t *testing.T) {
 		if n := f.scalar(t, `SELECT COUNT(*) FROM alarms WHERE rule_id = ?`, rule.ID); n != 1 {
 			t.Fatalf("%v alarms in all, want exactly 1", n)
 		}
-		if len(op.opened) != 1 || op.opened[0].Category != "E0305" || op.opened[0].AreaID != f.g1.ID {
-			t.Fatalf("work orders opened: %+v", op.opened)
+		if n := f.scalar(t, `SELECT COUNT(*) FROM workorders WHERE kind = 'alarm'`); n != 1 {
+			t.Fatalf("%v alarm work orders, want exactly 1", n)
 		}
-		if len(op.notes) != 1 {
-			t.Fatalf("clearing noted %d times, want once", len(op.notes))
+		woID := int64(f.scalar(t, `SELECT id FROM workorders WHERE kind = 'alarm' AND category = 'E0305' AND area_id = ? AND source = 'alarm'`, f.g1.ID))
+		if n := f.scalar(t, `SELECT COUNT(*) FROM workorder_events WHERE workorder_id = ? AND action = 'alarm_cleared'`, woID); n != 1 {
+			t.Fatalf("clearing noted %v times on the work order, want once", n)
 		}
 		var list struct {
 			Items []struct {
@@ -184,7 +154,7 @@ func TestMonitoringAcceptanceMQTT(t *testing.T) {
 			} `json:"items"`
 		}
 		monJSON(t, f, "GET", "/api/v1/alarms?status=cleared", account.ShiftLead, "", 200, &list)
-		if len(list.Items) != 1 || list.Items[0].Status != "CLEARED_UNACK" || list.Items[0].WorkOrderID != 900001 {
+		if len(list.Items) != 1 || list.Items[0].Status != "CLEARED_UNACK" || list.Items[0].WorkOrderID != woID {
 			t.Fatalf("cleared alarms %+v", list.Items)
 		}
 		id := itoa(list.Items[0].ID)

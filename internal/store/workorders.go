@@ -401,3 +401,22 @@ func (db *DB) WorkOrderEvents(ctx context.Context, id, after int64, limit int) (
 	}
 	return out, rows.Err()
 }
+
+// AddWorkOrderNote appends an event that changes no state (a note on the
+// timeline, such as an alarm clearing), audited.
+func (t *Tx) AddWorkOrderNote(ctx context.Context, w *WorkOrder, e *WorkOrderEvent) error {
+	if len(e.Inputs) == 0 {
+		e.Inputs = json.RawMessage("{}")
+	}
+	if len(e.Detail) == 0 {
+		e.Detail = json.RawMessage("{}")
+	}
+	id, err := t.InsertID(ctx, `INSERT INTO workorder_events (workorder_id, seq, action, from_state, to_state, actor_id, actor, inputs, comment, public_comment, detail, at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		w.ID, e.Seq, e.Action, e.From, e.To, e.ActorID, e.Actor, string(e.Inputs), e.Comment, e.PublicComment, string(e.Detail), e.At)
+	if err != nil {
+		return err
+	}
+	e.ID, e.WorkOrderID = id, w.ID
+	return t.Audit(ctx, Change{Action: "workorder.note", Object: "workorder", ObjectID: w.ID, After: e, Detail: e.Action})
+}

@@ -230,40 +230,56 @@ func (e *Engine) Intake(ctx context.Context, who Caller, in *Report) (*store.Wor
 	if err != nil {
 		return nil, err
 	}
+	err = e.Batch.Write(ctx, who.Actor, func(tx *store.Tx) error { return e.write(ctx, tx, who, p) })
+	if err != nil {
+		return nil, err
+	}
+	return p.w, nil
+}
+
+// IntakeTx is Intake inside the caller's transaction, for capabilities whose
+// own write must commit together with the work order (an alarm and its case).
+func (e *Engine) IntakeTx(ctx context.Context, tx *store.Tx, who Caller, in *Report) (*store.WorkOrder, error) {
+	p, err := e.prepare(ctx, who, in)
+	if err != nil {
+		return nil, err
+	}
+	if err := e.write(ctx, tx, who, p); err != nil {
+		return nil, err
+	}
+	return p.w, nil
+}
+
+// write stores a prepared intake: number, row, first event, timers, counters, audit.
+func (e *Engine) write(ctx context.Context, tx *store.Tx, who Caller, p *intakePlan) error {
 	now := p.c.CreatedAt
 	pol := e.Policy(ctx, now)
 	w := p.w
 	facts, err := fill(w, p.m, &p.c, now, pol)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	ev := eventRow(p.evs[0], who, "", "")
 	timers := firings(p.m, &p.c, pol)
-	err = e.Batch.Write(ctx, who.Actor, func(tx *store.Tx) error {
-		if w.Category != "" {
-			n, err := tx.NextCaseSerial(ctx, now.Format("20060102"))
-			if err != nil {
-				return err
-			}
-			c := p.c
-			if c.Number, err = workflow.CaseNumber(w.Category, now, n, 2); err != nil {
-				return err
-			}
-			w.Number = c.Number
-			if w.Case, err = json.Marshal(c); err != nil {
-				return err
-			}
+	if w.Category != "" {
+		n, err := tx.NextCaseSerial(ctx, now.Format("20060102"))
+		if err != nil {
+			return err
 		}
-		return tx.CreateWorkOrder(ctx, w, &store.WorkOrderChange{
-			Event: ev, Timers: timers,
-			Counters:    store.CounterDeltas(store.CounterKey{}, nil, counterKey(w), facts),
-			AuditAction: "workorder.create", AuditDetail: w.Kind + " " + w.Number + " " + w.State,
-		})
-	})
-	if err != nil {
-		return nil, err
+		c := p.c
+		if c.Number, err = workflow.CaseNumber(w.Category, now, n, 2); err != nil {
+			return err
+		}
+		w.Number = c.Number
+		if w.Case, err = json.Marshal(c); err != nil {
+			return err
+		}
 	}
-	return w, nil
+	return tx.CreateWorkOrder(ctx, w, &store.WorkOrderChange{
+		Event: ev, Timers: timers,
+		Counters:    store.CounterDeltas(store.CounterKey{}, nil, counterKey(w), facts),
+		AuditAction: "workorder.create", AuditDetail: w.Kind + " " + w.Number + " " + w.State,
+	})
 }
 
 // eventRow turns a machine event into a stored event.
