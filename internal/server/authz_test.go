@@ -62,7 +62,7 @@ var routePerms = map[string]account.Perm{
 	"GET /services":                    account.SignedIn,
 	"GET /evaluation":                  account.Dashboard,
 	"GET /admission":                   account.Dashboard,
-	"GET /monitoring":                  account.Dashboard,
+	"GET /monitoring":                  account.MonitoringRead,
 	"GET /cogovernance":                account.SignedIn,
 	"GET /command":                     account.Dashboard,
 	"GET /sharing":                     account.Dashboard,

@@ -17,7 +17,7 @@ import (
 func init() {
 	register(func(u *UI) []*httpx.Route {
 		return []*httpx.Route{
-			{Method: "GET", Path: "/monitoring", Perm: account.Dashboard, Kind: httpx.Page, Summary: "Monitoring: live map of devices", Handle: u.monitoringMap},
+			{Method: "GET", Path: "/monitoring", Perm: account.MonitoringRead, Kind: httpx.Page, Summary: "Monitoring: live map of devices", Handle: u.monitoringMap},
 			{Method: "GET", Path: "/monitoring/devices/{id}", Perm: account.MonitoringRead, Kind: httpx.Page, Summary: "A device's charts", Handle: u.monitoringDevice},
 			{Method: "GET", Path: "/monitoring/alarms", Perm: account.MonitoringRead, Kind: httpx.Page, Summary: "Alarm console", Handle: u.monitoringAlarms},
 		}

@@ -55,7 +55,7 @@ func (u *UI) capabilityRoutes(built []*httpx.Route) []*httpx.Route {
 	var rs []*httpx.Route
 	for _, n := range Nav {
 		switch n.Key {
-		case "home", "admin", "audit":
+		case "home", "admin", "audit", "myevaluation":
 			continue
 		}
 		if have["GET "+n.Href] { // the capability has its real page

@@ -9,6 +9,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"slices"
 	"strings"
 
 	"towngrid/internal/account"
@@ -69,22 +70,24 @@ type NavItem struct {
 	Key  string // i18n key nav.<Key>
 	Href string
 	Perm account.Perm
+	Only []account.Role // when set, shown only to these roles
 }
 
 // Nav has a place for every capability in PRODUCT.md.
 var Nav = []NavItem{
-	{"home", "/", account.SignedIn},
-	{"directory", "/directory", account.AreasRead},
-	{"workorders", "/workorders", account.Dashboard},
-	{"services", "/services", account.SignedIn},
-	{"evaluation", "/evaluation", account.Dashboard},
-	{"admission", "/admission", account.Dashboard},
-	{"monitoring", "/monitoring", account.Dashboard},
-	{"cogovernance", "/cogovernance", account.SignedIn},
-	{"command", "/command", account.Dashboard},
-	{"sharing", "/sharing", account.Dashboard},
-	{"admin", "/admin/users", account.UsersRead},
-	{"audit", "/audit", account.AuditRead},
+	{"home", "/", account.SignedIn, nil},
+	{"directory", "/directory", account.AreasRead, nil},
+	{"workorders", "/workorders", account.Dashboard, nil},
+	{"services", "/services", account.SignedIn, nil},
+	{"evaluation", "/evaluation", account.Dashboard, nil},
+	{"myevaluation", "/evaluation/mine", account.EvaluationRead, []account.Role{account.Enterprise}},
+	{"admission", "/admission", account.Dashboard, nil},
+	{"monitoring", "/monitoring", account.MonitoringRead, nil},
+	{"cogovernance", "/cogovernance", account.SignedIn, nil},
+	{"command", "/command", account.Dashboard, nil},
+	{"sharing", "/sharing", account.Dashboard, nil},
+	{"admin", "/admin/users", account.UsersRead, nil},
+	{"audit", "/audit", account.AuditRead, nil},
 }
 
 // Page is what every template receives.
@@ -109,7 +112,7 @@ func (u *UI) render(w http.ResponseWriter, r *httpx.Request, status int, name st
 	}
 	pg.Lang, pg.P, pg.CSRF, pg.Version, pg.TileURL = r.Lang, r.P, r.CSRF, app.Version, u.a.Cfg.TileURL
 	for _, n := range Nav {
-		if !r.P.Anonymous() && r.P.Can(n.Perm) {
+		if !r.P.Anonymous() && r.P.Can(n.Perm) && (n.Only == nil || slices.ContainsFunc(n.Only, r.P.Has)) {
 			pg.Nav = append(pg.Nav, n)
 		}
 	}
