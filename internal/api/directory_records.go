@@ -326,11 +326,32 @@ func (h *handlers) getPerson(w http.ResponseWriter, r *httpx.Request) error {
 	if err != nil {
 		return err
 	}
+	if err := h.personVisible(r, id); err != nil {
+		return err
+	}
 	p, err := h.a.DB.Person(r.Context(), id)
 	if err != nil {
 		return err
 	}
 	return r.JSON(w, 200, p)
+}
+
+// personVisible hides (404) an account none of whose areas lies in the
+// caller's scope, as every other directory record is hidden.
+func (h *handlers) personVisible(r *httpx.Request, id int64) error {
+	if Unscoped(r.P) {
+		return nil
+	}
+	u, err := h.a.DB.User(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	for _, aid := range u.ScopeAreaIDs {
+		if a, err := h.a.DB.Area(r.Context(), aid); err == nil && r.P.InScope(a.Path) {
+			return nil
+		}
+	}
+	return httpx.ErrNotFound
 }
 
 func (h *handlers) putPerson(w http.ResponseWriter, r *httpx.Request) error {

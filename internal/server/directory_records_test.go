@@ -249,3 +249,19 @@ func TestDirectoryRecordPagesRender(t *testing.T) {
 		}
 	}
 }
+
+// A person whose areas lie outside the caller's scope does not exist for them.
+func TestPersonScope(t *testing.T) {
+	f := newFixture(t, storetest.SQLite(t, 0))
+	users, _ := f.db.ListUsers(ctx, store.UserFilter{Role: account.Leader, Limit: 1})
+	if len(users) != 1 {
+		t.Fatal("no leader in the fixture")
+	}
+	leader := itoa(users[0].ID) // scoped to the town
+	if r := f.do("GET", "/api/v1/people/"+leader, account.GridWorker, ""); readAll(r) == "" || r.StatusCode != 404 {
+		t.Errorf("grid worker (community 1) reads the town leader: %d, want 404", r.StatusCode)
+	}
+	if r := f.do("GET", "/api/v1/people/"+leader, account.Department, ""); readAll(r) == "" || r.StatusCode != 200 {
+		t.Errorf("department staff (town) reads the town leader: %d, want 200", r.StatusCode)
+	}
+}
