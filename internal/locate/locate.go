@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"time"
 
 	"towngrid/internal/app"
 	"towngrid/internal/directory"
@@ -17,7 +18,41 @@ import (
 )
 
 func init() {
-	app.RegisterStarter("locate", Rebuild)
+	app.RegisterStarter("locate", func(ctx context.Context, a *app.App) error {
+		if err := Rebuild(ctx, a); err != nil {
+			return err
+		}
+		go watch(ctx, a, RefreshEvery)
+		return nil
+	})
+}
+
+// RefreshEvery is how often a process looks for grids changed by someone
+// else: another replica, or `towngrid import areas` run beside the server.
+var RefreshEvery = 15 * time.Second
+
+// watch rebuilds the index when the grids' newest change moves. One cheap
+// aggregate per period; the rebuild only when something changed.
+func watch(ctx context.Context, a *app.App, every time.Duration) {
+	last, _ := a.DB.GridsVersion(ctx)
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		v, err := a.DB.GridsVersion(ctx)
+		if err != nil || v == last {
+			continue
+		}
+		if err := Rebuild(ctx, a); err != nil {
+			a.Log.Warn("locate: rebuilding the grid index", "err", err)
+			continue
+		}
+		last = v
+	}
 }
 
 // rebuilds run one at a time, so the last one to finish read the latest data.

@@ -216,3 +216,11 @@ func (db *DB) ImportAreas(ctx context.Context, actor Actor, items []directory.Im
 	}
 	return rep, nil
 }
+
+// GridsVersion changes whenever a grid is added or edited: the count and the
+// newest update time of grid-level areas.
+func (db *DB) GridsVersion(ctx context.Context) (string, error) {
+	var n, newest int64
+	err := db.QueryRow(ctx, `SELECT COUNT(*), COALESCE(MAX(updated_at), 0) FROM areas WHERE level = 'grid'`).Scan(&n, &newest)
+	return Itoa(n) + "/" + Itoa(newest), err
+}
