@@ -34,7 +34,7 @@ func runDemo(ctx context.Context, env *Env, args []string) error {
 	if err := parse(fs, cfg, env, args); err != nil {
 		return err
 	}
-	opt := demo.Options{Seed: *seed, Size: *size}
+	opt := demo.Options{Seed: *seed, Size: *size, Data: cfg.Data}
 	if _, err := demo.Describe(opt); err != nil { // checks --size before touching files
 		return Usagef("%v", err)
 	}
@@ -79,6 +79,9 @@ func runDemo(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	printBanner(env.Stdout, cfg.Addr, sum)
+	if err := printDevices(env.Stdout, cfg.Data, cfg.Addr, sum); err != nil { // demo_devices.go
+		return err
+	}
 	if *noServe {
 		return nil
 	}

@@ -33,6 +33,9 @@ type Options struct {
 	// Secrets seals residents' ID numbers and phones: the app's master key
 	// (app.App.Secrets). Without it the demo records no residents.
 	Secrets *secretbox.Box
+	// Data is the data folder: work-order photos go to <Data>/uploads, where
+	// the server looks for them (empty: a temporary folder, removed after).
+	Data string
 }
 
 func (o Options) sizeName() string {
@@ -57,6 +60,12 @@ type Summary struct {
 	Generated bool                    `json:"generated"` // false when only described
 	Elapsed   time.Duration           `json:"elapsed_ns"`
 	Passwords map[account.Role]string `json:"-"`
+	// Devices are the monitoring devices with their access tokens (only
+	// when generated: the store keeps only the tokens' hashes).
+	Devices []DeviceToken `json:"devices,omitempty"`
+	// Life counts what the services wrote: work_orders, stats_reports,
+	// evaluation_runs, readings.
+	Life map[string]int `json:"life,omitempty"`
 }
 
 // Error is a demo failure with a stable machine code.
@@ -118,12 +127,15 @@ func Generate(ctx context.Context, db *store.DB, opt Options) (*Summary, error) 
 	}
 	w := &writer{ctx: ctx, db: db, p: p, hashes: hashes, ids: make([]int64, len(p.areas)), byCode: map[string]int64{},
 		users: map[string]int64{}, depts: map[int]map[string]int64{}}
-	for _, step := range []func() error{w.areas, w.accounts, w.enterprises, w.residents} {
+	l := newLife(w) // monitoring, work orders, evaluation (life.go)
+	defer l.close()
+	for _, step := range []func() error{w.areas, w.accounts, w.open311, w.enterprises, w.residents, l.evaluation, l.workOrders, l.monitoring} {
 		if err := step(); err != nil {
 			return nil, err
 		}
 	}
 	s := p.summary()
+	s.Devices, s.Life = l.devices, l.counts
 	s.Generated, s.Elapsed = true, time.Since(start)
 	return s, nil
 }
