@@ -171,10 +171,9 @@ func TestReportSurvey(t *testing.T) {
 		if r := survey("satisfied", ""); r.StatusCode != 409 {
 			t.Errorf("second answer: %d", r.StatusCode)
 		}
-		// The seeded resident flow has no reopen action from 已结案: the
-		// answer is recorded and the case stays closed (docs/open311.md).
-		if v := f.woGet(t, id, account.Intake); v.State != "closed" {
-			t.Errorf("state after 不满意: %s", v.State)
+		// 不满意 reopens the case with the reason: back to 派遣.
+		if v := f.woGet(t, id, account.Intake); v.State != "pending_dispatch" {
+			t.Errorf("state after 不满意: %s, want pending_dispatch (reopened)", v.State)
 		}
 		var inds []struct {
 			AreaID       int64    `json:"area_id"`
@@ -183,8 +182,8 @@ func TestReportSurvey(t *testing.T) {
 			Satisfaction *float64 `json:"satisfaction_rate"`
 		}
 		woDecode(t, f.do("GET", "/api/v1/reports/indicators", "", ""), 200, &inds)
-		if len(inds) != 1 || inds[0].AreaID != f.c1.ID || inds[0].Closed != 1 || inds[0].Surveys != 1 || inds[0].Satisfaction == nil || *inds[0].Satisfaction != 0 {
-			t.Errorf("indicators %+v, want community 1 with 1 closed, 1 answer, 0%% satisfied", inds)
+		if len(inds) != 1 || inds[0].AreaID != f.c1.ID || inds[0].Closed != 0 || inds[0].Surveys != 1 || inds[0].Satisfaction == nil || *inds[0].Satisfaction != 0 {
+			t.Errorf("indicators %+v, want community 1 with 0 closed (reopened), 1 answer, 0%% satisfied", inds)
 		}
 	})
 }

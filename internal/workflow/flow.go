@@ -118,6 +118,9 @@ type Action struct {
 	Close       bool `json:"close,omitempty"`        // 结案
 	SelfHandled bool `json:"self_handled,omitempty"` // 自处理
 	Notice      bool `json:"notice,omitempty"`       // 催办 / 督办: recorded only
+	// Reopen lets the action leave a closed (never a void) state: a resident
+	// who answers the 回访 with 不满意 sends the case back into the loop.
+	Reopen bool `json:"reopen,omitempty"`
 	// Closure fixes the archive type of a closing action (e.g. 特殊结案);
 	// empty: normal or overdue by the clock, unless the request says error/special.
 	Closure Closure `json:"closure,omitempty"`

@@ -60,7 +60,7 @@ func (m *Machine) Apply(c Case, r Request) (Case, []Event, error) {
 	if !ok {
 		return c, nil, errf(ErrUnknownAction.Code, "flow %s has no action %q", f.ID, r.Action)
 	}
-	if cur.Final {
+	if cur.Final && !(a.Reopen && cur.Stage == StageClosed) {
 		return c, nil, errf(ErrFinal.Code, "case %s is %s", c.ID, c.State)
 	}
 	if !slices.Contains(a.From, c.State) {
@@ -192,6 +192,12 @@ func (m *Machine) Apply(c Case, r Request) (Case, []Event, error) {
 	if a.Void {
 		fx.Void = voidKind(cur.Stage)
 		ev.Void = fx.Void
+	}
+	if a.Reopen {
+		// The case is no longer closed: it leaves the 结案 counts until it
+		// closes again, and its disposal must be done (and timed) anew.
+		fx.Closed, fx.ClosedOnTime, fx.Closure = false, false, ""
+		fx.Disposed, fx.DisposedOnTime = false, false
 	}
 	if a.Close {
 		// §5.5: 按期结案 inherits from 按期处置; without a disposal step (自处理,

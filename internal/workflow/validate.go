@@ -93,7 +93,7 @@ func (f *Flow) Validate() error {
 			if !ok {
 				return bad("action %q: unknown from state %q", a.Name, from)
 			}
-			if fs.Final {
+			if fs.Final && !(a.Reopen && fs.Stage == StageClosed) {
 				return bad("action %q: leaves final state %q", a.Name, from)
 			}
 			if err := checkClock(f, &a, fs); err != nil {
