@@ -5,7 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
+
+	"towngrid/internal/audit"
 )
 
 // Batcher is group commit: concurrent writers hand their work to one
@@ -21,13 +24,28 @@ import (
 // chain stays linear: requests append to it one after another inside the
 // transaction.
 type Batcher struct {
-	db      *DB
-	max     int
-	linger  time.Duration
-	reqs    chan *batchReq
-	stop    chan struct{}
-	done    chan struct{}
-	closing sync.Once
+	db       *DB
+	max      int
+	linger   time.Duration
+	reqs     chan *batchReq
+	stop     chan struct{}
+	done     chan struct{}
+	closing  sync.Once
+	batches  atomic.Int64 // transactions committed or failed
+	requests atomic.Int64 // requests run
+	busy     atomic.Int64 // nanoseconds spent running transactions
+}
+
+// BatchStats counts the batcher's work since it started.
+type BatchStats struct {
+	Transactions int64
+	Requests     int64         // Requests / Transactions is the mean batch size
+	Busy         time.Duration // wall time inside transactions: the single writer's load
+}
+
+// Stats reports the counts (benchmarks report batch size and writer time per request).
+func (b *Batcher) Stats() BatchStats {
+	return BatchStats{b.batches.Load(), b.requests.Load(), time.Duration(b.busy.Load())}
 }
 
 type batchReq struct {
@@ -131,30 +149,37 @@ func (b *Batcher) run(batch []*batchReq) {
 	ctx := context.Background() // one caller's cancellation must not fail the others
 	b.db.prepareWanted(ctx)
 	results := make([]error, len(batch))
-	live := 0
+	b.batches.Add(1)
+	b.requests.Add(int64(len(batch)))
+	start := time.Now()
+	defer func() { b.busy.Add(int64(time.Since(start))) }()
 	err := b.db.Write(ctx, System, func(tx *Tx) error {
+		bs := &batchState{audit: auditBatch{rows: make([]audit.Record, 0, len(batch))}}
+		batches.Store(tx, bs)
+		defer batches.Delete(tx)
+		var mark batchMark
 		for i, r := range batch {
 			if err := r.ctx.Err(); err != nil {
 				results[i] = err
 				continue
 			}
-			if _, err := tx.tx.ExecContext(ctx, "SAVEPOINT tg_batch"); err != nil {
+			if _, err := tx.execP(ctx, "SAVEPOINT tg_batch"); err != nil {
 				return fmt.Errorf("store: savepoint: %w", err)
 			}
+			bs.mark(&mark)
 			tx.Actor = r.actor
 			if err := r.fn(tx); err != nil {
 				results[i] = err
-				if _, rerr := tx.tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT tg_batch"); rerr != nil {
+				bs.restore(&mark)
+				if _, rerr := tx.execP(ctx, "ROLLBACK TO SAVEPOINT tg_batch"); rerr != nil {
 					return fmt.Errorf("store: rollback to savepoint: %w", rerr)
 				}
-			} else {
-				live++
 			}
-			if _, err := tx.tx.ExecContext(ctx, "RELEASE SAVEPOINT tg_batch"); err != nil {
+			if _, err := tx.execP(ctx, "RELEASE SAVEPOINT tg_batch"); err != nil {
 				return fmt.Errorf("store: release savepoint: %w", err)
 			}
 		}
-		return nil
+		return bs.flush(ctx, tx)
 	})
 	for i, r := range batch {
 		switch {
@@ -164,4 +189,74 @@ func (b *Batcher) run(batch []*batchReq) {
 			r.err <- err // nil once committed
 		}
 	}
+}
+
+// batchState is what a batch transaction keeps in memory and writes once at
+// its end instead of once per request: the audit chain's new rows and head,
+// the daily case-number serials, the indicator counter deltas and the
+// work-order events. Requests get their chain links and serials in order, so
+// the committed rows are the same as with one write per request; only a read
+// of audit_log, workorder_counters or workorder_events inside a batched
+// request would miss the batch's own rows (none does: batched requests are
+// intakes, and an event's id stays 0 in memory).
+type batchState struct {
+	audit    auditBatch
+	serials  []serialDay
+	counters []CounterDelta // summed per cell at the end (upsertCounters)
+	events   []*WorkOrderEvent
+}
+
+// serialDay is one day's case-number serial inside a batch.
+type serialDay struct {
+	day string
+	n   int
+}
+
+type batchMark struct {
+	audit    auditMark
+	serials  []serialDay
+	counters int
+	events   int
+}
+
+// batches maps a batch's *Tx to its state; Tx (db.go) has no field for it.
+var batches sync.Map
+
+func (t *Tx) batch() *batchState {
+	if v, ok := batches.Load(t); ok {
+		return v.(*batchState)
+	}
+	return nil
+}
+
+func (bs *batchState) mark(m *batchMark) {
+	m.audit = bs.audit.mark()
+	m.serials = append(m.serials[:0], bs.serials...)
+	m.counters = len(bs.counters)
+	m.events = len(bs.events)
+}
+
+// restore undoes what a request rolled back to its savepoint did. A serial
+// first read by that request is dropped (read again next time): on
+// PostgreSQL its row lock went with the rollback.
+func (bs *batchState) restore(m *batchMark) {
+	bs.audit.restore(m.audit)
+	bs.serials = append(bs.serials[:0], m.serials...)
+	bs.counters = bs.counters[:m.counters]
+	bs.events = bs.events[:m.events]
+}
+
+func (bs *batchState) flush(ctx context.Context, tx *Tx) error {
+	if err := tx.insertEvents(ctx, bs.events); err != nil {
+		return fmt.Errorf("store: events: %w", err)
+	}
+	for _, s := range bs.serials {
+		if _, err := tx.execP(ctx, `UPDATE workorder_serials SET n = ? WHERE day = ?`, s.n, s.day); err != nil {
+			return fmt.Errorf("store: serials: %w", err)
+		}
+	}
+	if err := tx.upsertCounters(ctx, bs.counters); err != nil {
+		return fmt.Errorf("store: counters: %w", err)
+	}
+	return tx.flushAudit(ctx, &bs.audit)
 }

@@ -68,18 +68,19 @@ func (t *Tx) execP(ctx context.Context, query string, args ...any) (sql.Result, 
 	return r, classify(err)
 }
 
-// insertIDP is InsertID through a cached prepared statement on SQLite.
+// insertIDP is InsertID through a cached prepared statement on SQLite,
+// where it reads the rowid of the Exec (sqlite3_last_insert_rowid on the
+// writer connection) instead of RETURNING: a query with its rows object
+// costs more than an Exec, and the tables' ids are their rowids.
 func (t *Tx) insertIDP(ctx context.Context, query string, args ...any) (int64, error) {
 	if t.db.dialect != SQLite {
 		return t.InsertID(ctx, query, args...)
 	}
-	s, ok := t.prepared(ctx, query+" RETURNING id")
-	if !ok {
-		return t.InsertID(ctx, query, args...)
+	r, err := t.execP(ctx, query, args...)
+	if err != nil {
+		return 0, err
 	}
-	var id int64
-	err := s.QueryRowContext(ctx, args...).Scan(&id)
-	return id, classify(err)
+	return r.LastInsertId()
 }
 
 func (t *Tx) queryRowP(ctx context.Context, query string, args ...any) *sql.Row {

@@ -1,7 +1,9 @@
 package store
 
 import (
+	"cmp"
 	"context"
+	"slices"
 	"strings"
 	"time"
 
@@ -102,15 +104,232 @@ var counterUpsert = func() string {
 	return b.String()
 }()
 
-// addCounters upserts one delta. Callers audit the event that caused it.
+// addCounters adds one delta to its cell and to the roll-up cells of the
+// cell's area and every ancestor (see rollupKeys). Inside a group-commit
+// batch the deltas are summed per cell and written once when the batch ends.
+// Callers audit the event that caused it.
 func (t *Tx) addCounters(ctx context.Context, d CounterDelta) error {
-	args := make([]any, 0, 4+len(d.Values))
-	args = append(args, d.Key.Period, d.Key.AreaPath, d.Key.Category, d.Key.Source)
-	for _, v := range d.Values {
-		args = append(args, v)
+	if bs := t.batch(); bs != nil {
+		bs.counters = append(bs.counters, d)
+		return nil
 	}
-	_, err := t.execP(ctx, counterUpsert, args...)
-	return err
+	return t.upsertCounters(ctx, []CounterDelta{d})
+}
+
+// upsertCounters sums ds per cell (with their roll-ups) and upserts each cell
+// once, in key order (the same lock order on every replica).
+func (t *Tx) upsertCounters(ctx context.Context, ds []CounterDelta) error {
+	if len(ds) == 0 {
+		return nil
+	}
+	sum := map[CounterKey][]int64{}
+	base := map[CounterKey]bool{}
+	add := func(k CounterKey, v []int64) {
+		acc := sum[k]
+		if acc == nil {
+			acc = make([]int64, len(counterCols))
+			sum[k] = acc
+		}
+		for i, x := range v {
+			acc[i] += x
+		}
+	}
+	for _, d := range ds {
+		add(d.Key, d.Values)
+		base[d.Key] = true
+		rollupKeys(d.Key, func(k CounterKey) { add(k, d.Values) })
+	}
+	keys := make([]CounterKey, 0, len(sum))
+	for k, v := range sum {
+		if base[k] || !allZero(v) { // a roll-up that nets to zero changes nothing
+			keys = append(keys, k)
+		}
+	}
+	slices.SortFunc(keys, func(a, b CounterKey) int {
+		return cmp.Or(cmp.Compare(a.Period, b.Period), cmp.Compare(a.AreaPath, b.AreaPath), cmp.Compare(a.Category, b.Category), cmp.Compare(a.Source, b.Source))
+	})
+	args := make([]any, 0, 4+len(counterCols))
+	for _, k := range keys {
+		args = append(args[:0], k.Period, k.AreaPath, k.Category, k.Source)
+		for _, v := range sum[k] {
+			args = append(args, v)
+		}
+		if _, err := t.execP(ctx, counterUpsert, args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func allZero(v []int64) bool {
+	for _, x := range v {
+		if x != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// Roll-up cells: for a grid cell (period, /1/2/4/, category, source) the same
+// counts are also kept under (period, #01/1/, category, source),
+// (period, #02/1/2/, …) and (period, #03/1/2/4/, …): one cell per area on
+// the path, holding everything filed at that area or below it, the depth in
+// two digits after the mark. The totals per area, all categories and sources
+// together, are kept under (period, $01/1/, "", "") and so on. A town report
+// reads its own roll-up cells (a few rows per month, whatever the number of
+// grids and work orders); a report per child area reads the children's
+// totals, which share the prefix $<depth+1><path>. '#' and '$' sort before
+// '/', so the grid-cell ranges (area_path >= '/1/' …) never see them.
+const (
+	rollupMark = '#' // per area, category and source
+	totalMark  = '$' // per area
+)
+
+// rollupPath is the roll-up key of an area path with a mark ("" if it is
+// not an area path).
+func rollupPath(mark byte, path string) string {
+	n := strings.Count(path, "/") - 1
+	if n < 1 || path[0] != '/' || n > 99 {
+		return ""
+	}
+	return string([]byte{mark, byte('0' + n/10), byte('0' + n%10)}) + path
+}
+
+// rollupKeys calls f with the roll-up keys of every area on k's path.
+func rollupKeys(k CounterKey, f func(CounterKey)) {
+	p := k.AreaPath
+	if p == "" || p[0] != '/' {
+		return
+	}
+	for i := 1; i < len(p); i++ {
+		if p[i] == '/' {
+			r := k
+			r.AreaPath = rollupPath(rollupMark, p[:i+1])
+			f(r)
+			f(CounterKey{Period: k.Period, AreaPath: rollupPath(totalMark, p[:i+1])})
+		}
+	}
+}
+
+// rollupMarker is a row that says the roll-ups were built (EnsureCounterRollups).
+var rollupMarker = CounterKey{Period: "0000-00", AreaPath: "#", Source: "rollups-v1"}
+
+// EnsureCounterRollups builds the roll-up cells once, for counter cells
+// written before roll-ups existed; later writes keep them current.
+func (db *DB) EnsureCounterRollups(ctx context.Context) error {
+	var n int
+	err := db.QueryRow(ctx, `SELECT COUNT(*) FROM workorder_counters WHERE period = ? AND area_path = ? AND category = ? AND source = ?`,
+		rollupMarker.Period, rollupMarker.AreaPath, rollupMarker.Category, rollupMarker.Source).Scan(&n)
+	if err != nil || n > 0 {
+		return err
+	}
+	return db.RebuildCounterRollups(ctx)
+}
+
+// RebuildCounterRollups recomputes every roll-up cell from the grid cells
+// (also for cells loaded in bulk with SQL), one month at a time, audited.
+func (db *DB) RebuildCounterRollups(ctx context.Context) error {
+	return db.Write(ctx, System, func(tx *Tx) error {
+		if tx.Dialect() == Postgres { // no replica adds deltas while the sums are rebuilt
+			if _, err := tx.Exec(ctx, `LOCK TABLE workorder_counters IN EXCLUSIVE MODE`); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM workorder_counters WHERE area_path >= ? AND area_path < ?`, "#", "/"); err != nil {
+			return err
+		}
+		var periods []string
+		rows, err := tx.Query(ctx, `SELECT DISTINCT period FROM workorder_counters ORDER BY period`)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var p string
+			if err := rows.Scan(&p); err != nil {
+				rows.Close()
+				return err
+			}
+			periods = append(periods, p)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		cells := 0
+		for _, p := range periods {
+			n, err := tx.rollupPeriod(ctx, p)
+			if err != nil {
+				return err
+			}
+			cells += n
+		}
+		if err := tx.upsertCounters(ctx, []CounterDelta{{rollupMarker, make([]int64, len(counterCols))}}); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, Change{Action: "indicators.rollup", Object: "workorder_counters", ObjectID: "rollups",
+			Detail: "roll-up cells rebuilt from " + Itoa(int64(cells)) + " cells"})
+	})
+}
+
+func (tx *Tx) rollupPeriod(ctx context.Context, period string) (int, error) {
+	rows, err := tx.Query(ctx, `SELECT period, area_path, category, source, `+strings.Join(counterCols, ", ")+`
+		FROM workorder_counters WHERE period = ? AND area_path >= ?`, period, "/")
+	if err != nil {
+		return 0, err
+	}
+	sum := map[CounterKey][]int64{}
+	n := 0
+	dest := make([]any, 4+len(counterCols))
+	v := make([]int64, len(counterCols))
+	for i := range v {
+		dest[4+i] = &v[i]
+	}
+	for rows.Next() {
+		var k CounterKey
+		dest[0], dest[1], dest[2], dest[3] = &k.Period, &k.AreaPath, &k.Category, &k.Source
+		if err := rows.Scan(dest...); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		n++
+		rollupKeys(k, func(r CounterKey) {
+			acc := sum[r]
+			if acc == nil {
+				acc = make([]int64, len(counterCols))
+				sum[r] = acc
+			}
+			for i, x := range v {
+				acc[i] += x
+			}
+		})
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	// Multi-row INSERTs: the roll-ups of this month were deleted above.
+	const chunk = 200
+	keys := make([]CounterKey, 0, len(sum))
+	for k := range sum {
+		keys = append(keys, k)
+	}
+	row := `(?, ?, ?, ?` + strings.Repeat(", ?", len(counterCols)) + `)`
+	head := `INSERT INTO workorder_counters (period, area_path, category, source, ` + strings.Join(counterCols, ", ") + `) VALUES `
+	for len(keys) > 0 {
+		m := min(chunk, len(keys))
+		args := make([]any, 0, m*(4+len(counterCols)))
+		for _, k := range keys[:m] {
+			args = append(args, k.Period, k.AreaPath, k.Category, k.Source)
+			for _, x := range sum[k] {
+				args = append(args, x)
+			}
+		}
+		if _, err := tx.Exec(ctx, head+row+strings.Repeat(", "+row, m-1), args...); err != nil {
+			return 0, err
+		}
+		keys = keys[m:]
+	}
+	return n, nil
 }
 
 // AddCounterFacts counts facts into a cell directly (imports of historical
@@ -168,10 +387,12 @@ func (db *DB) CounterCells(ctx context.Context, periods []string, areaPath strin
 	return out, rows.Err()
 }
 
-// CounterSums is CounterCells summed in the database by period and by one
-// column (category, source or area_path; "" for none): the query returns a
-// few rows instead of every cell, which is what keeps a town-wide report
-// fast however many grids and categories there are.
+// CounterSums is the counters of the area at areaPath (everything filed at it
+// or below it) for the periods, summed in the database by period and by one
+// column: category, source, area_path (one row per child area and one for
+// cells filed at the area itself; the child's path is the key) or "" for
+// none. It reads roll-up cells, so a town report reads a few rows per month
+// whatever the number of grids and work orders.
 func (db *DB) CounterSums(ctx context.Context, periods []string, areaPath, by string) ([]CounterCell, error) {
 	if len(periods) == 0 {
 		return nil, nil
@@ -184,20 +405,45 @@ func (db *DB) CounterSums(ctx context.Context, periods []string, areaPath, by st
 	default:
 		return nil, ErrNotFound
 	}
+	mark := byte(rollupMark)
+	if by == "" || by == "area_path" {
+		mark = totalMark
+	}
+	own := rollupPath(mark, areaPath)
+	if own == "" {
+		return nil, nil // not an area path: nothing is filed there
+	}
+	in := ` WHERE period IN (?` + strings.Repeat(", ?", len(periods)-1) + `)`
+	args := []any{}
+	for _, p := range periods {
+		args = append(args, p)
+	}
+	if by != "area_path" {
+		return db.counterSums(ctx, col, in+` AND area_path = ?`, append(args, own), by != "", by, "")
+	}
+	// Per child: the children's totals ($<depth+1><path>…), then the cells
+	// filed at the area itself.
+	child := rollupPath(totalMark, areaPath+"0/")[:3] + areaPath
+	out, err := db.counterSums(ctx, col, in+` AND area_path >= ? AND area_path < ?`, append(append([]any{}, args...), child, child+"~"), true, by, child[:3])
+	if err != nil {
+		return nil, err
+	}
+	mine, err := db.counterSums(ctx, col, in+` AND area_path = ?`, append(args, areaPath), true, by, "")
+	return append(out, mine...), err
+}
+
+// counterSums runs one summing query; strip is a roll-up prefix to take off
+// the area_path keys.
+func (db *DB) counterSums(ctx context.Context, col, where string, args []any, group bool, by, strip string) ([]CounterCell, error) {
 	var sb strings.Builder
 	sb.WriteString(`SELECT period, ` + col)
 	for _, c := range counterCols {
 		sb.WriteString(`, CAST(SUM(` + c + `) AS BIGINT)`)
 	}
-	sb.WriteString(` FROM workorder_counters WHERE period IN (?` + strings.Repeat(", ?", len(periods)-1) + `) AND area_path >= ? AND area_path < ? GROUP BY period`)
-	if by != "" {
+	sb.WriteString(` FROM workorder_counters` + where + ` GROUP BY period`)
+	if group {
 		sb.WriteString(`, ` + col)
 	}
-	args := []any{}
-	for _, p := range periods {
-		args = append(args, p)
-	}
-	args = append(args, areaPath, areaPath+"~")
 	rows, err := db.Query(ctx, sb.String(), args...)
 	if err != nil {
 		return nil, err
@@ -222,7 +468,7 @@ func (db *DB) CounterSums(ctx context.Context, periods []string, areaPath, by st
 		case "source":
 			c.Key.Source = key
 		case "area_path":
-			c.Key.AreaPath = key
+			c.Key.AreaPath = strings.TrimPrefix(key, strip)
 		}
 		c.Counters = countersOf(v)
 		out = append(out, c)

@@ -45,6 +45,10 @@ type WorkOrder struct {
 	ClosedOnTime    *bool           `json:"closed_on_time,omitempty"`
 	CreatedAt       int64           `json:"created_at"`
 	UpdatedAt       int64           `json:"updated_at"`
+	// Decoded is the engine's decoded Case when it holds it in memory (a
+	// fresh intake), so that showing the new work order does not decode
+	// Case again; nil when read from the database.
+	Decoded any `json:"-"`
 }
 
 // WorkOrderEvent is one entry of a work order's history.
@@ -134,7 +138,27 @@ func woNullText(s string) any {
 
 // NextCaseSerial allocates the next daily serial of the case number for day
 // (YYYYMMDD). The upsert is atomic on both databases, also across replicas.
+// Inside a group-commit batch the day's row is read (and locked) once and
+// written back when the batch ends.
 func (t *Tx) NextCaseSerial(ctx context.Context, day string) (int, error) {
+	if bs := t.batch(); bs != nil {
+		for i := range bs.serials {
+			if bs.serials[i].day == day {
+				bs.serials[i].n++
+				return bs.serials[i].n, nil
+			}
+		}
+		var n int
+		// DO UPDATE (to the same value) rather than DO NOTHING: it returns the
+		// existing row and locks it on PostgreSQL until the batch commits.
+		err := t.queryRowP(ctx, `INSERT INTO workorder_serials (day, n) VALUES (?, 0)
+			ON CONFLICT (day) DO UPDATE SET n = workorder_serials.n RETURNING n`, day).Scan(&n)
+		if err != nil {
+			return 0, classify(err)
+		}
+		bs.serials = append(bs.serials, serialDay{day, n + 1})
+		return n + 1, nil
+	}
 	var n int
 	err := t.queryRowP(ctx, `INSERT INTO workorder_serials (day, n) VALUES (?, 1)
 		ON CONFLICT (day) DO UPDATE SET n = workorder_serials.n + 1 RETURNING n`, day).Scan(&n)
@@ -163,22 +187,32 @@ func (t *Tx) applyChange(ctx context.Context, w *WorkOrder, before any, c *WorkO
 		if len(e.Detail) == 0 {
 			e.Detail = json.RawMessage("{}")
 		}
-		id, err := t.insertIDP(ctx, `INSERT INTO workorder_events (workorder_id, seq, action, from_state, to_state, actor_id, actor, inputs, comment, public_comment, detail, at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			w.ID, e.Seq, e.Action, e.From, e.To, e.ActorID, e.Actor, string(e.Inputs), e.Comment, e.PublicComment, string(e.Detail), e.At)
-		if err != nil {
-			return err
+		if bs := t.batch(); bs != nil {
+			// Written with the batch's other events in multi-row INSERTs at its
+			// end (batched requests are intakes, which do not read the id).
+			bs.events = append(bs.events, e)
+		} else {
+			id, err := t.insertIDP(ctx, eventInsert+eventRow, w.ID, e.Seq, e.Action, e.From, e.To, e.ActorID, e.Actor,
+				string(e.Inputs), e.Comment, e.PublicComment, string(e.Detail), e.At)
+			if err != nil {
+				return err
+			}
+			e.ID = id
 		}
-		e.ID = id
 	}
 	if c.ReplaceTimer {
 		if _, err := t.execP(ctx, `DELETE FROM workorder_timers WHERE workorder_id = ? AND fired_at = 0`, w.ID); err != nil {
 			return err
 		}
 	}
-	for _, f := range c.Timers {
-		if _, err := t.execP(ctx, `INSERT INTO workorder_timers (workorder_id, kind, timer, state, fire_at) VALUES (?, ?, ?, ?, ?)`,
-			w.ID, f.Kind, f.Timer, f.State, f.At); err != nil {
+	if n := len(c.Timers); n > 0 {
+		// One multi-row INSERT: a case plans 3 or 4 timers, so there are few
+		// distinct texts and each is prepared once.
+		args := make([]any, 0, 5*n)
+		for _, f := range c.Timers {
+			args = append(args, w.ID, f.Kind, f.Timer, f.State, f.At)
+		}
+		if _, err := t.execP(ctx, timerInsert(n), args...); err != nil {
 			return err
 		}
 	}
@@ -188,6 +222,36 @@ func (t *Tx) applyChange(ctx context.Context, w *WorkOrder, before any, c *WorkO
 		}
 	}
 	return t.Audit(ctx, Change{Action: c.AuditAction, Object: "workorder", ObjectID: w.ID, Before: before, After: woAuditView(w), Detail: c.AuditDetail})
+}
+
+const eventInsert = `INSERT INTO workorder_events (workorder_id, seq, action, from_state, to_state, actor_id, actor, inputs, comment, public_comment, detail, at) VALUES `
+const eventRow = `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+
+var eventInserts = multiRowInserts(eventInsert, eventRow)
+
+// insertEvents writes a batch's deferred events in order.
+func (t *Tx) insertEvents(ctx context.Context, evs []*WorkOrderEvent) error {
+	return t.insertChunked(ctx, eventInserts, len(evs), func(args []any, i int) []any {
+		e := evs[i]
+		return append(args, e.WorkOrderID, e.Seq, e.Action, e.From, e.To, e.ActorID, e.Actor, string(e.Inputs), e.Comment, e.PublicComment, string(e.Detail), e.At)
+	})
+}
+
+const timerHead, timerRow = `INSERT INTO workorder_timers (workorder_id, kind, timer, state, fire_at) VALUES `, `(?, ?, ?, ?, ?)`
+
+// timerInserts holds the texts for up to 7 rows, built once (read by several writers).
+var timerInserts = func() (q [8]string) {
+	for n := 1; n < len(q); n++ {
+		q[n] = timerHead + timerRow + strings.Repeat(", "+timerRow, n-1)
+	}
+	return q
+}()
+
+func timerInsert(n int) string {
+	if n < len(timerInserts) {
+		return timerInserts[n]
+	}
+	return timerHead + timerRow + strings.Repeat(", "+timerRow, n-1)
 }
 
 // woAuditView is what the audit digests: the state, not the free text a

@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -111,7 +112,7 @@ func For(a *app.App) *Engine {
 	if e, ok := engines[a]; ok {
 		return e
 	}
-	e := &Engine{App: a, DB: a.DB, Batch: store.NewBatcher(a.DB, 256, 0), Blobs: Disk{Dir: a.Cfg.Data + "/uploads"}, Owner: "towngrid-" + strconv.Itoa(int(time.Now().UnixNano()%1e6))}
+	e := &Engine{App: a, DB: a.DB, Batch: store.NewBatcher(a.DB, 256, time.Millisecond), Blobs: Disk{Dir: a.Cfg.Data + "/uploads"}, Owner: "towngrid-" + strconv.Itoa(int(time.Now().UnixNano()%1e6))}
 	// The departments capability adds store.DB.OwningDepartment; dispatch
 	// uses it as soon as it exists, without a change here.
 	if d, ok := any(a.DB).(DepartmentLookup); ok {
@@ -308,6 +309,12 @@ func withLimits(m *workflow.Machine, cats *workflow.Categories) *workflow.Machin
 
 // loadCase rebuilds the machine's case from a row.
 func loadCase(w *store.WorkOrder) (workflow.Case, error) {
+	if d, ok := w.Decoded.(*workflow.Case); ok {
+		c := *d
+		c.ID = strconv.FormatInt(w.ID, 10)
+		c.Extensions = slices.Clone(c.Extensions) // the caller may change its copy
+		return c, nil
+	}
 	var c workflow.Case
 	if err := json.Unmarshal(w.Case, &c); err != nil {
 		return c, fmt.Errorf("workorder %d: case state: %w", w.ID, err)

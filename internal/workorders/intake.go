@@ -1,6 +1,7 @@
 package workorders
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -106,6 +107,13 @@ type intakePlan struct {
 	evs   []workflow.Event
 	cats  *workflow.Categories
 	class string
+	// Computed before the write so that the single writer (group commit)
+	// only numbers and stores the case: the row's columns and snapshot, the
+	// first event, the timers and the counter deltas do not depend on the
+	// case number.
+	ev       *store.WorkOrderEvent
+	timers   []store.TimerFiring
+	counters []store.CounterDelta
 }
 
 // prepare validates a report and opens the case in memory; nothing is
@@ -179,6 +187,15 @@ func (e *Engine) prepare(ctx context.Context, who Caller, in *Report) (*intakePl
 	p.w = &store.WorkOrder{Kind: k.Kind, Flow: m.Flow.ID, FlowVersion: m.Flow.Version, Category: in.Category, Urgency: in.Urgency,
 		Source: in.Source, Title: in.Title, Description: in.Description, Lon: in.Lon, Lat: in.Lat, AreaID: area.ID, AreaPath: area.Path,
 		ReporterID: who.P.UserID, ReporterContact: in.Contact, Period: indicators.PeriodOf(now, "month")}
+	at := p.c.CreatedAt
+	pol := e.Policy(ctx, at)
+	facts, err := fill(p.w, p.m, &p.c, at, pol)
+	if err != nil {
+		return nil, err
+	}
+	p.ev = eventRow(p.evs[0], who, "", "")
+	p.timers = firings(p.m, &p.c, pol)
+	p.counters = store.CounterDeltas(store.CounterKey{}, nil, counterKey(p.w), facts)
 	return p, nil
 }
 
@@ -230,7 +247,7 @@ func (e *Engine) Intake(ctx context.Context, who Caller, in *Report) (*store.Wor
 	if err != nil {
 		return nil, err
 	}
-	err = e.Batch.Write(ctx, who.Actor, func(tx *store.Tx) error { return e.write(ctx, tx, who, p) })
+	err = e.Batch.Write(ctx, who.Actor, func(tx *store.Tx) error { return e.write(ctx, tx, p) })
 	if err != nil {
 		return nil, err
 	}
@@ -244,24 +261,17 @@ func (e *Engine) IntakeTx(ctx context.Context, tx *store.Tx, who Caller, in *Rep
 	if err != nil {
 		return nil, err
 	}
-	if err := e.write(ctx, tx, who, p); err != nil {
+	if err := e.write(ctx, tx, p); err != nil {
 		return nil, err
 	}
 	return p.w, nil
 }
 
 // write stores a prepared intake: number, row, first event, timers, counters, audit.
-func (e *Engine) write(ctx context.Context, tx *store.Tx, who Caller, p *intakePlan) error {
-	now := p.c.CreatedAt
-	pol := e.Policy(ctx, now)
+func (e *Engine) write(ctx context.Context, tx *store.Tx, p *intakePlan) error {
 	w := p.w
-	facts, err := fill(w, p.m, &p.c, now, pol)
-	if err != nil {
-		return err
-	}
-	ev := eventRow(p.evs[0], who, "", "")
-	timers := firings(p.m, &p.c, pol)
 	if w.Category != "" {
+		now := p.c.CreatedAt
 		n, err := tx.NextCaseSerial(ctx, now.Format("20060102"))
 		if err != nil {
 			return err
@@ -271,15 +281,52 @@ func (e *Engine) write(ctx context.Context, tx *store.Tx, who Caller, p *intakeP
 			return err
 		}
 		w.Number = c.Number
-		if w.Case, err = json.Marshal(c); err != nil {
+		if w.Case, err = withNumber(w.Case, &c); err != nil {
 			return err
 		}
+		w.Decoded = &c
+	} else {
+		c := p.c
+		w.Decoded = &c
 	}
 	return tx.CreateWorkOrder(ctx, w, &store.WorkOrderChange{
-		Event: ev, Timers: timers,
-		Counters:    store.CounterDeltas(store.CounterKey{}, nil, counterKey(w), facts),
+		Event: p.ev, Timers: p.timers, Counters: p.counters,
 		AuditAction: "workorder.create", AuditDetail: w.Kind + " " + w.Number + " " + w.State,
 	})
+}
+
+// caseHead is how json.Marshal starts a Case that has no id and no number
+// yet ("id" is the first field and "number", omitted while empty, the second).
+var caseHead = []byte(`{"id":"",`)
+
+// withNumber returns c encoded as JSON, given enc, the encoding of c without
+// its number. Splicing the number in gives the bytes json.Marshal(c) would
+// (TestWithNumberIsMarshal) without encoding the whole case again inside the
+// single writer; anything unexpected falls back to json.Marshal.
+func withNumber(enc []byte, c *workflow.Case) ([]byte, error) {
+	if !bytes.HasPrefix(enc, caseHead) || c.ID != "" || !plainNumber(c.Number) {
+		return json.Marshal(c)
+	}
+	out := make([]byte, 0, len(enc)+len(c.Number)+12)
+	out = append(out, caseHead...)
+	out = append(out, `"number":"`...)
+	out = append(out, c.Number...)
+	out = append(out, `",`...)
+	return append(out, enc[len(caseHead):]...), nil
+}
+
+// plainNumber: letters and digits only, so the JSON string needs no escaping.
+func plainNumber(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		b := s[i]
+		if !(b >= '0' && b <= '9' || b >= 'A' && b <= 'Z' || b >= 'a' && b <= 'z') {
+			return false
+		}
+	}
+	return true
 }
 
 // eventRow turns a machine event into a stored event.

@@ -30,6 +30,10 @@ func Start(ctx context.Context, a *app.App) error {
 	if err := e.LoadCalendar(ctx); err != nil {
 		return err
 	}
+	// Counter cells from before the roll-ups existed are rolled up once.
+	if err := e.DB.EnsureCounterRollups(ctx); err != nil {
+		return err
+	}
 	go e.sweepLoop(ctx)
 	return nil
 }
