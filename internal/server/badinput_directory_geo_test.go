@@ -1,7 +1,6 @@
 package server_test
 
 import (
-	"encoding/json"
 	"testing"
 
 	"towngrid/internal/account"
@@ -36,33 +35,7 @@ func TestBadInputDirectoryGeo(t *testing.T) {
 		}
 		for _, c := range cases {
 			before := f.auditRows()
-			resp := f.do(c.method, c.path, account.Admin, c.body)
-			body := readAll(resp)
-			if resp.StatusCode != c.status {
-				t.Errorf("%s: status %d, want %d: %s", c.name, resp.StatusCode, c.status, body)
-				continue
-			}
-			if ct := resp.Header.Get("Content-Type"); ct != "application/problem+json" {
-				t.Errorf("%s: content type %q", c.name, ct)
-			}
-			var p problem
-			if err := json.Unmarshal([]byte(body), &p); err != nil {
-				t.Errorf("%s: not JSON: %s", c.name, body)
-				continue
-			}
-			if p.Code != c.code || p.Title == "" || p.Detail == "" {
-				t.Errorf("%s: problem %+v, want code %s", c.name, p, c.code)
-			}
-			named := false
-			for _, e := range p.Errors {
-				named = named || e.Field == c.field
-			}
-			if !named {
-				t.Errorf("%s: no error names field %s: %s", c.name, c.field, body)
-			}
-			if f.auditRows() != before {
-				t.Errorf("%s: the audit log grew", c.name)
-			}
+			f.refused(t, c.name, f.do(c.method, c.path, account.Admin, c.body), c.status, c.code, c.field, before)
 		}
 	})
 }

@@ -1,7 +1,6 @@
 package server_test
 
 import (
-	"encoding/json"
 	"testing"
 
 	"towngrid/internal/account"
@@ -52,20 +51,7 @@ func TestBadInputEvaluation(t *testing.T) {
 		}
 		for _, c := range cases {
 			before := f.auditRows()
-			resp := f.do(c.method, c.path, c.role, c.body)
-			body := readAll(resp)
-			var p problem
-			_ = json.Unmarshal([]byte(body), &p)
-			if resp.StatusCode != c.status || p.Code != c.code || resp.Header.Get("Content-Type") != "application/problem+json" {
-				t.Errorf("%s: %d %s, want %d %s", c.name, resp.StatusCode, body, c.status, c.code)
-				continue
-			}
-			if c.field != "" && (len(p.Errors) == 0 || p.Errors[0].Field != c.field) {
-				t.Errorf("%s: errors %+v, want field %s", c.name, p.Errors, c.field)
-			}
-			if after := f.auditRows(); after != before {
-				t.Errorf("%s wrote %d audit rows", c.name, after-before)
-			}
+			f.refused(t, c.name, f.do(c.method, c.path, c.role, c.body), c.status, c.code, c.field, before)
 		}
 	})
 }

@@ -1,7 +1,6 @@
 package server_test
 
 import (
-	"encoding/json"
 	"fmt"
 	"testing"
 
@@ -66,32 +65,7 @@ func TestBadInputMonitoring(t *testing.T) {
 		}
 		for _, c := range cases {
 			before := f.auditRows()
-			resp := f.do(c.method, c.path, c.role, c.body)
-			body := readAll(resp)
-			if resp.StatusCode != c.status {
-				t.Errorf("%s: status %d, want %d: %s", c.name, resp.StatusCode, c.status, body)
-				continue
-			}
-			if after := f.auditRows(); after != before {
-				t.Errorf("%s: %d audit rows written by a refused request", c.name, after-before)
-			}
-			if c.status < 400 {
-				continue
-			}
-			if ct := resp.Header.Get("Content-Type"); ct != "application/problem+json" {
-				t.Errorf("%s: content type %q", c.name, ct)
-			}
-			var p problem
-			if err := json.Unmarshal([]byte(body), &p); err != nil {
-				t.Errorf("%s: not JSON: %s", c.name, body)
-				continue
-			}
-			if p.Code != c.code || p.Title == "" || p.Detail == "" {
-				t.Errorf("%s: problem %+v, want code %s", c.name, p, c.code)
-			}
-			if c.field != "" && (len(p.Errors) == 0 || p.Errors[0].Field != c.field) {
-				t.Errorf("%s: errors %+v do not name field %q", c.name, p.Errors, c.field)
-			}
+			f.refused(t, c.name, f.do(c.method, c.path, c.role, c.body), c.status, c.code, c.field, before)
 		}
 	})
 }

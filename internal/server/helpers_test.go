@@ -2,6 +2,8 @@ package server_test
 
 import (
 	"context"
+	"encoding/json"
+	"slices"
 	"io"
 	"log/slog"
 	"net/http"
@@ -136,3 +138,41 @@ func readAll(r *http.Response) string {
 }
 
 func itoa(i int64) string { return store.Itoa(i) }
+
+// refused checks the answer to a request that must be refused: the status;
+// for a 4xx a problem+json with a title, a detail, the code and an error
+// naming the field (when given); and, whatever the status, no audit row
+// written since before. It returns the body for further checks.
+func (f *fixture) refused(t *testing.T, name string, resp *http.Response, status int, code, field string, before int64) string {
+	t.Helper()
+	body := readAll(resp)
+	if resp.StatusCode != status {
+		t.Errorf("%s: status %d, want %d: %s", name, resp.StatusCode, status, body)
+		return body
+	}
+	if after := f.auditRows(); after != before {
+		t.Errorf("%s: %d audit rows written by a refused request", name, after-before)
+	}
+	if status < 400 {
+		return body
+	}
+	if ct := resp.Header.Get("Content-Type"); ct != "application/problem+json" {
+		t.Errorf("%s: content type %q", name, ct)
+	}
+	var p struct {
+		Type, Title, Detail, Code string
+		Status                    int
+		Errors                    []struct{ Field string }
+	}
+	if err := json.Unmarshal([]byte(body), &p); err != nil || p.Type == "" || p.Title == "" || p.Detail == "" || p.Status != status {
+		t.Errorf("%s: not a problem: %s", name, body)
+		return body
+	}
+	if code != "" && p.Code != code {
+		t.Errorf("%s: code %q, want %q: %s", name, p.Code, code, body)
+	}
+	if field != "" && !slices.ContainsFunc(p.Errors, func(e struct{ Field string }) bool { return e.Field == field }) {
+		t.Errorf("%s: no error names field %q: %s", name, field, body)
+	}
+	return body
+}
