@@ -3,11 +3,11 @@ package server_test
 import (
 	"context"
 	"encoding/json"
-	"slices"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 
