@@ -193,10 +193,10 @@ func (b *Batcher) run(batch []*batchReq) {
 
 // batchState is what a batch transaction keeps in memory and writes once at
 // its end instead of once per request: the audit chain's new rows and head,
-// the daily case-number serials, the indicator counter deltas and the
-// work-order events. Requests get their chain links and serials in order, so
+// the daily case-number serials, the indicator counter deltas, the
+// work-order events and their durable timers. Requests get their chain links and serials in order, so
 // the committed rows are the same as with one write per request; only a read
-// of audit_log, workorder_counters or workorder_events inside a batched
+// of audit_log, workorder_counters, workorder_events or workorder_timers inside a batched
 // request would miss the batch's own rows (none does: batched requests are
 // intakes, and an event's id stays 0 in memory).
 type batchState struct {
@@ -204,6 +204,15 @@ type batchState struct {
 	serials  []serialDay
 	counters []CounterDelta // summed per cell at the end (upsertCounters)
 	events   []*WorkOrderEvent
+	timers   []batchTimer
+}
+
+// batchTimer is a durable timer row deferred to the batch's end, or (drop)
+// the mark of a ReplaceTimer that drops the work order's earlier ones.
+type batchTimer struct {
+	wo   int64
+	f    TimerFiring
+	drop bool
 }
 
 // serialDay is one day's case-number serial inside a batch.
@@ -217,6 +226,7 @@ type batchMark struct {
 	serials  []serialDay
 	counters int
 	events   int
+	timers   int
 }
 
 // batches maps a batch's *Tx to its state; Tx (db.go) has no field for it.
@@ -234,6 +244,7 @@ func (bs *batchState) mark(m *batchMark) {
 	m.serials = append(m.serials[:0], bs.serials...)
 	m.counters = len(bs.counters)
 	m.events = len(bs.events)
+	m.timers = len(bs.timers)
 }
 
 // restore undoes what a request rolled back to its savepoint did. A serial
@@ -244,11 +255,15 @@ func (bs *batchState) restore(m *batchMark) {
 	bs.serials = append(bs.serials[:0], m.serials...)
 	bs.counters = bs.counters[:m.counters]
 	bs.events = bs.events[:m.events]
+	bs.timers = bs.timers[:m.timers]
 }
 
 func (bs *batchState) flush(ctx context.Context, tx *Tx) error {
 	if err := tx.insertEvents(ctx, bs.events); err != nil {
 		return fmt.Errorf("store: events: %w", err)
+	}
+	if err := tx.insertTimers(ctx, bs.timers); err != nil {
+		return fmt.Errorf("store: timers: %w", err)
 	}
 	for _, s := range bs.serials {
 		if _, err := tx.execP(ctx, `UPDATE workorder_serials SET n = ? WHERE day = ?`, s.n, s.day); err != nil {

@@ -200,12 +200,24 @@ func (t *Tx) applyChange(ctx context.Context, w *WorkOrder, before any, c *WorkO
 			e.ID = id
 		}
 	}
+	bs := t.batch()
 	if c.ReplaceTimer {
 		if _, err := t.execP(ctx, `DELETE FROM workorder_timers WHERE workorder_id = ? AND fired_at = 0`, w.ID); err != nil {
 			return err
 		}
+		if bs != nil {
+			// A tombstone, not a removal: the list stays append-only, so a
+			// savepoint rollback still undoes this by truncation.
+			bs.timers = append(bs.timers, batchTimer{wo: w.ID, drop: true})
+		}
 	}
-	if n := len(c.Timers); n > 0 {
+	if bs != nil {
+		// Written with the batch's other timers in multi-row INSERTs at its
+		// end: one statement per 64 rows instead of one per request.
+		for _, f := range c.Timers {
+			bs.timers = append(bs.timers, batchTimer{wo: w.ID, f: f})
+		}
+	} else if n := len(c.Timers); n > 0 {
 		// One multi-row INSERT: a case plans 3 or 4 timers, so there are few
 		// distinct texts and each is prepared once.
 		args := make([]any, 0, 5*n)
@@ -238,6 +250,40 @@ func (t *Tx) insertEvents(ctx context.Context, evs []*WorkOrderEvent) error {
 }
 
 const timerHead, timerRow = `INSERT INTO workorder_timers (workorder_id, kind, timer, state, fire_at) VALUES `, `(?, ?, ?, ?, ?)`
+
+var timerBatchInserts = multiRowInserts(timerHead, timerRow)
+
+// insertTimers writes a batch's deferred timers in order.
+func (t *Tx) insertTimers(ctx context.Context, ts []batchTimer) error {
+	for i := range ts {
+		if ts[i].drop {
+			ts = liveTimers(ts)
+			break
+		}
+	}
+	return t.insertChunked(ctx, timerBatchInserts, len(ts), func(args []any, i int) []any {
+		bt := &ts[i]
+		return append(args, bt.wo, bt.f.Kind, bt.f.Timer, bt.f.State, bt.f.At)
+	})
+}
+
+// liveTimers drops every row that a later tombstone of its work order replaced, and the tombstones.
+func liveTimers(ts []batchTimer) []batchTimer {
+	dead := map[int64]bool{}
+	out := make([]batchTimer, 0, len(ts))
+	for i := len(ts) - 1; i >= 0; i-- {
+		switch {
+		case ts[i].drop:
+			dead[ts[i].wo] = true
+		case !dead[ts[i].wo]:
+			out = append(out, ts[i])
+		}
+	}
+	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
+		out[i], out[j] = out[j], out[i]
+	}
+	return out
+}
 
 // timerInserts holds the texts for up to 7 rows, built once (read by several writers).
 var timerInserts = func() (q [8]string) {
