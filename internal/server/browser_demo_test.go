@@ -53,7 +53,7 @@ func TestBrowserDemoTownMap(t *testing.T) {
 		if os.Getenv("CI") == "true" {
 			t.Fatal("front-end assets missing in CI: make assets")
 		}
-		t.Skip("leaflet.js not embedded: run make assets")
+		needs(t, "leaflet.js not embedded: run make assets")
 	}
 	const seed = 2026
 	hs, sum := demoServer(t, seed)

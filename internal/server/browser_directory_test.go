@@ -22,7 +22,7 @@ func TestBrowserDirectoryMap(t *testing.T) {
 		if os.Getenv("CI") == "true" {
 			t.Fatal("front-end assets missing in CI: make assets")
 		}
-		t.Skip("leaflet.js not embedded: run make assets")
+		needs(t, "leaflet.js not embedded: run make assets")
 	}
 	f := newFixture(t, storetest.SQLite(t, 0))
 	importGeo(t, f) // 8 grids with boundaries; the fixture's 2 grids have none

@@ -24,7 +24,7 @@ func TestBrowserMonitoringMap(t *testing.T) {
 		if os.Getenv("CI") == "true" {
 			t.Fatal("front-end assets missing in CI: make assets")
 		}
-		t.Skip("leaflet.js not embedded: run make assets")
+		needs(t, "leaflet.js not embedded: run make assets")
 	}
 	f := newFixture(t, storetest.SQLite(t, 0))
 	d := f.monDevice(t, fmt.Sprintf(`{"name":"古一村空气站","kind":"air_station","area_id":%d,"lon":113.25,"lat":22.61}`, f.g1.ID))

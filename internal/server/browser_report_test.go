@@ -24,7 +24,7 @@ func TestBrowserReportFollowDuplicate(t *testing.T) {
 		if os.Getenv("CI") == "true" {
 			t.Fatal("front-end assets missing in CI: make assets")
 		}
-		t.Skip("leaflet.js not embedded: run make assets")
+		needs(t, "leaflet.js not embedded: run make assets")
 	}
 	f := newFixture(t, storetest.SQLite(t, 0))
 	// The existing report; with no town boundary the map centres on it.

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -175,4 +176,14 @@ func (f *fixture) refused(t *testing.T, name string, resp *http.Response, status
 		t.Errorf("%s: no error names field %q: %s", name, field, body)
 	}
 	return body
+}
+
+// needs skips a test whose outside part is missing on a developer's machine;
+// in CI (CI=true), where .ci/run installs everything, it fails instead.
+func needs(t testing.TB, format string, a ...any) {
+	t.Helper()
+	if os.Getenv("CI") == "true" {
+		t.Fatalf("required in CI: "+format, a...)
+	}
+	t.Skipf(format, a...)
 }

@@ -87,7 +87,7 @@ func (f *fixture) raw(t *testing.T, dev int64, key string) float64 {
 // work order; the alarm exports as CAP 1.2.
 func TestMonitoringAcceptanceMQTT(t *testing.T) {
 	if _, err := exec.LookPath("mosquitto_pub"); err != nil {
-		t.Skip("mosquitto_pub not installed")
+		needs(t, "mosquitto_pub not installed (apt-get install mosquitto-clients)")
 	}
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newFixture(t, db) // the real work-order engine opens the case
