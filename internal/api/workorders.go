@@ -208,11 +208,8 @@ func (h *handlers) woEvents(w http.ResponseWriter, r *httpx.Request) error {
 }
 
 func (h *handlers) woTimers(w http.ResponseWriter, r *httpx.Request) error {
-	id, err := r.PathID("id")
+	id, err := h.visibleWorkOrder(r)
 	if err != nil {
-		return err
-	}
-	if _, err := h.wo().Visible(r.Context(), h.caller(r), id); err != nil {
 		return err
 	}
 	ts, err := h.a.DB.WorkOrderTimers(r.Context(), id)
@@ -259,11 +256,8 @@ func (h *handlers) woAttach(w http.ResponseWriter, r *httpx.Request) error {
 }
 
 func (h *handlers) woAttachments(w http.ResponseWriter, r *httpx.Request) error {
-	id, err := r.PathID("id")
+	id, err := h.visibleWorkOrder(r)
 	if err != nil {
-		return err
-	}
-	if _, err := h.wo().Visible(r.Context(), h.caller(r), id); err != nil {
 		return err
 	}
 	as, err := h.a.DB.Attachments(r.Context(), id)
@@ -486,4 +480,17 @@ func (h *handlers) indicatorPosts(w http.ResponseWriter, r *httpx.Request) error
 		return woErr(err)
 	}
 	return r.JSON(w, http.StatusOK, rep)
+}
+
+// visibleWorkOrder reads the {id} of the path and checks that the caller may
+// see that work order (404 outside their areas or their own reports).
+func (h *handlers) visibleWorkOrder(r *httpx.Request) (int64, error) {
+	id, err := r.PathID("id")
+	if err != nil {
+		return 0, err
+	}
+	if _, err := h.wo().Visible(r.Context(), h.caller(r), id); err != nil {
+		return 0, err
+	}
+	return id, nil
 }

@@ -49,12 +49,7 @@ func demoServer(t *testing.T, seed int64) (*httptest.Server, *demo.Summary) {
 // 古镇镇's unit grids is drawn by the embedded Leaflet, and the side list
 // shows its villages at the community level.
 func TestBrowserDemoTownMap(t *testing.T) {
-	if _, err := os.Stat(filepath.Join("..", "web", "static", "vendor", "leaflet.js")); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("front-end assets missing in CI: make assets")
-		}
-		needs(t, "leaflet.js not embedded: run make assets")
-	}
+	needsLeaflet(t)
 	const seed = 2026
 	hs, sum := demoServer(t, seed)
 	wantGrids := sum.Areas[directory.Grid]
@@ -62,14 +57,9 @@ func TestBrowserDemoTownMap(t *testing.T) {
 		t.Fatalf("the demo town has %d grids, docs say 119", wantGrids)
 	}
 	b := browsertest.New(t, 1280, 900)
-	do(t, b,
-		chromedp.Navigate(hs.URL+"/directory"),
-		chromedp.WaitVisible(css("#login-form")),
-		chromedp.SendKeys(css("#username"), "admin"),
-		chromedp.SendKeys(css("#password"), demo.Passwords(seed)["admin"]),
-		chromedp.Click(css("#login-submit")),
+	do(t, b, append(signIn(hs.URL+"/directory", "admin", demo.Passwords(seed)["admin"]),
 		chromedp.WaitVisible(css("#dir-map")),
-	)
+	)...)
 	// directory.js sets data-grids once every page of areas is drawn.
 	var grids int
 	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {

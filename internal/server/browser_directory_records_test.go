@@ -15,19 +15,14 @@ import (
 func TestBrowserEnterpriseForm(t *testing.T) {
 	f := newFixture(t, storetest.SQLite(t, 0))
 	b := browsertest.New(t, 1280, 900)
-	do(t, b,
-		chromedp.Navigate(f.http.URL+"/directory/enterprises"),
-		chromedp.WaitVisible(css("#login-form")),
-		chromedp.SendKeys(css("#username"), "admin"),
-		chromedp.SendKeys(css("#password"), testPassword),
-		chromedp.Click(css("#login-submit")),
+	do(t, b, append(signIn(f.http.URL+"/directory/enterprises", "admin", testPassword),
 		chromedp.WaitVisible(css("#dirrec-new")),
 		chromedp.SendKeys(css("#f-uscc"), testUSCCBad),
 		chromedp.SendKeys(css("#f-name"), "腾讯科技"),
 		chromedp.SendKeys(css("#f-area_id"), itoa(f.c1.ID)),
 		chromedp.Click(css("#dirrec-create")),
 		chromedp.WaitVisible(css("#form-error")),
-	)
+	)...)
 	if msg := text(t, b, "#form-error"); !strings.Contains(msg, "统一社会信用代码") || !strings.Contains(msg, "校验码") {
 		t.Fatalf("error shown: %q", msg)
 	}

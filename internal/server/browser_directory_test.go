@@ -18,23 +18,13 @@ import (
 // imported grids (counted after drawing in data-grids), and the locate box
 // finds the grid of a point and drops a marker.
 func TestBrowserDirectoryMap(t *testing.T) {
-	if _, err := os.Stat(filepath.Join("..", "web", "static", "vendor", "leaflet.js")); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("front-end assets missing in CI: make assets")
-		}
-		needs(t, "leaflet.js not embedded: run make assets")
-	}
+	needsLeaflet(t)
 	f := newFixture(t, storetest.SQLite(t, 0))
 	importGeo(t, f) // 8 grids with boundaries; the fixture's 2 grids have none
 	b := browsertest.New(t, 1280, 900)
-	do(t, b,
-		chromedp.Navigate(f.http.URL+"/directory"),
-		chromedp.WaitVisible(css("#login-form")),
-		chromedp.SendKeys(css("#username"), "admin"),
-		chromedp.SendKeys(css("#password"), testPassword),
-		chromedp.Click(css("#login-submit")),
+	do(t, b, append(signIn(f.http.URL+"/directory", "admin", testPassword),
 		chromedp.WaitVisible(css("#dir-map")),
-	)
+	)...)
 	var grids int
 	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
 		v, err := chromedp.Run(b, chromedp.AttributeValue(css("#dir-map"), "data-grids"))

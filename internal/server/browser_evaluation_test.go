@@ -35,15 +35,10 @@ func TestBrowserEnterpriseSeesClassAndWhy(t *testing.T) {
 		t.Fatalf("run: %d", resp.StatusCode)
 	}
 	b := browsertest.New(t, 390, 844)
-	do(t, b,
-		chromedp.Navigate(f.http.URL+"/evaluation/mine"),
-		chromedp.WaitVisible(css("#login-form")),
-		chromedp.SendKeys(css("#username"), "enterprise"),
-		chromedp.SendKeys(css("#password"), testPassword),
-		chromedp.Click(css("#login-submit")),
+	do(t, b, append(signIn(f.http.URL+"/evaluation/mine", "enterprise", testPassword),
 		chromedp.WaitVisible(css("#eval-class")),
 		chromedp.Sleep(200*time.Millisecond),
-	)
+	)...)
 	if c := text(t, b, "#eval-class"); c != "D" {
 		t.Errorf("class %q, want D (second of two 规下 enterprises: 100th percentile)", c)
 	}

@@ -2,8 +2,6 @@ package server_test
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -20,23 +18,13 @@ import (
 // marker appears in the official AQI colour; the alarm console lists the
 // alarm and the acknowledge button acknowledges it.
 func TestBrowserMonitoringMap(t *testing.T) {
-	if _, err := os.Stat(filepath.Join("..", "web", "static", "vendor", "leaflet.js")); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("front-end assets missing in CI: make assets")
-		}
-		needs(t, "leaflet.js not embedded: run make assets")
-	}
+	needsLeaflet(t)
 	f := newFixture(t, storetest.SQLite(t, 0))
 	d := f.monDevice(t, fmt.Sprintf(`{"name":"古一村空气站","kind":"air_station","area_id":%d,"lon":113.25,"lat":22.61}`, f.g1.ID))
 	b := browsertest.New(t, 390, 844) // phone-first
-	do(t, b,
-		chromedp.Navigate(f.http.URL+"/monitoring"),
-		chromedp.WaitVisible(css("#login-form")),
-		chromedp.SendKeys(css("#username"), "shift_lead"),
-		chromedp.SendKeys(css("#password"), testPassword),
-		chromedp.Click(css("#login-submit")),
+	do(t, b, append(signIn(f.http.URL+"/monitoring", "shift_lead", testPassword),
 		chromedp.WaitVisible(css("#mon-map")),
-	)
+	)...)
 	// Two hours of PM2.5 at 100 µg/m³ close the first hour with an AQI of
 	// 137 under HJ 633—2026 (60→100, 115→150: 100 + 50×40/55 = 136.4, carried
 	// up) or 132 under 2012 (75→100, 115→150: 100 + 50×25/40 = 131.25): either

@@ -3,8 +3,6 @@ package server_test
 import (
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -20,12 +18,7 @@ import (
 // resident follows it instead of filing a duplicate and gets a token that
 // tracks the existing report.
 func TestBrowserReportFollowDuplicate(t *testing.T) {
-	if _, err := os.Stat(filepath.Join("..", "web", "static", "vendor", "leaflet.js")); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("front-end assets missing in CI: make assets")
-		}
-		needs(t, "leaflet.js not embedded: run make assets")
-	}
+	needsLeaflet(t)
 	f := newFixture(t, storetest.SQLite(t, 0))
 	// The existing report; with no town boundary the map centres on it.
 	st, body := pageReport(t, f, fmt.Sprintf(`{"category":"E0106","lat":22.6,"lon":113.2,"description":"路口积水","started_at":%d}`, filled()))

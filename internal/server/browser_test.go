@@ -108,3 +108,24 @@ func TestBrowserLoginLanguageDashboard(t *testing.T) {
 		t.Error("the language choice did not survive signing out")
 	}
 }
+
+// signIn opens url, is sent to the sign-in form and signs in; the steps that
+// follow wait for the page they expect.
+func signIn(url, user, password string) []chromedp.Action[chromedp.Void] {
+	return []chromedp.Action[chromedp.Void]{
+		chromedp.Navigate(url),
+		chromedp.WaitVisible(css("#login-form")),
+		chromedp.SendKeys(css("#username"), user),
+		chromedp.SendKeys(css("#password"), password),
+		chromedp.Click(css("#login-submit")),
+	}
+}
+
+// needsLeaflet stops a map test where the embedded front-end libraries were
+// not built (`make assets`); in CI it fails.
+func needsLeaflet(t *testing.T) {
+	t.Helper()
+	if _, err := os.Stat(filepath.Join("..", "web", "static", "vendor", "leaflet.js")); err != nil {
+		needs(t, "leaflet.js not embedded: run make assets")
+	}
+}
