@@ -32,6 +32,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 }
 
 func serve(ctx context.Context, env *Env, a *app.App) error {
+	app.TuneRuntime(a.Cfg)
 	if err := a.Start(ctx); err != nil {
 		return err
 	}

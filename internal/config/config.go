@@ -26,6 +26,9 @@ type Config struct {
 	MaxInFlight  int           `json:"max_in_flight"` // requests served at once before shedding with 503
 	MaxBody      int64         `json:"max_body"`      // bytes
 	ShutdownWait time.Duration `json:"shutdown_wait"`
+	// GCPercent and MemoryLimitMB tune Go's collector (runtime.go).
+	GCPercent     int   `json:"gc_percent"`
+	MemoryLimitMB int64 `json:"memory_limit_mb"`
 }
 
 // Defaults returns the embedded-defaults configuration.
@@ -33,6 +36,7 @@ func Defaults() Config {
 	return Config{
 		Addr: ":8080", Data: "data", Lang: "zh-CN", LogLevel: "info", LogFormat: "text",
 		MaxInFlight: 512, MaxBody: 1 << 20, ShutdownWait: 10 * time.Second,
+		GCPercent: 400, MemoryLimitMB: 256,
 	}
 }
 
@@ -50,6 +54,8 @@ func (c *Config) Bind(fs *flag.FlagSet) {
 	fs.IntVar(&c.MaxInFlight, "max-in-flight", c.MaxInFlight, "requests served at once; beyond it 503 + Retry-After")
 	fs.Int64Var(&c.MaxBody, "max-body", c.MaxBody, "largest request body in bytes")
 	fs.DurationVar(&c.ShutdownWait, "shutdown-wait", c.ShutdownWait, "grace period for in-flight requests on shutdown")
+	fs.IntVar(&c.GCPercent, "gc-percent", c.GCPercent, "Go heap growth before a collection, in percent (GOGC); the environment's GOGC wins")
+	fs.Int64Var(&c.MemoryLimitMB, "memory-limit-mb", c.MemoryLimitMB, "soft memory limit for the Go heap in MiB (GOMEMLIMIT); 0 = none; the environment's GOMEMLIMIT wins")
 }
 
 // Parse parses args into fs, then fills every flag the user did not set from

@@ -146,7 +146,9 @@ func (rt *Router) wrap(route *Route) http.Handler {
 		}
 		req.P, req.viaKey = p, viaKey
 		req.Lang = rt.hooks.Lang(hr, p)
-		req.CSRF = ensureCSRF(w, hr)
+		if !viaKey { // an API client sends its key, not cookies
+			req.CSRF = ensureCSRF(w, hr)
+		}
 		if err != nil {
 			rt.fail(w, req, ErrUnauthorized)
 			return
