@@ -17,8 +17,8 @@ import (
 // committing N requests together multiplies throughput; PostgreSQL gains too
 // (one WAL flush for N requests).
 //
-// Each request runs inside its own SAVEPOINT: a request whose fn fails is
-// rolled back to its savepoint and gets its error, the others commit. A
+// A request whose fn fails gets its error and the others commit: the batch
+// runs again with each request inside its own SAVEPOINT (attempt). A
 // request is acknowledged (WriteBatched returns nil) only after the commit
 // that contains it, so an acknowledged write survives a kill -9. The audit
 // chain stays linear: requests append to it one after another inside the
@@ -27,6 +27,7 @@ type Batcher struct {
 	db       *DB
 	max      int
 	linger   time.Duration
+	gap      time.Duration
 	reqs     chan *batchReq
 	stop     chan struct{}
 	done     chan struct{}
@@ -61,12 +62,18 @@ var ErrBatcherClosed = errors.New("store: batcher closed")
 // NewBatcher starts a group-commit writer. max bounds the requests per
 // transaction; linger is how long the writer waits for more once it has one
 // (0: take what is queued and go; requests arriving during a commit form
-// the next batch, which is what makes batches grow under load).
-func NewBatcher(db *DB, max int, linger time.Duration) *Batcher {
+// the next batch, which is what makes batches grow under load). gap ends
+// the wait early once no request has arrived for that long (0: linger the
+// whole time). A fixed linger idles the single writer even when every client
+// is already in the batch and waits for its answer; a gap of a few request
+// intervals keeps the batch growing while requests stream in and goes when
+// they stop (docs/perf-workorders.md: a 150 µs gap under a 1 ms linger served
+// intake 5–10 % faster over HTTP than the fixed 1 ms).
+func NewBatcher(db *DB, max int, linger, gap time.Duration) *Batcher {
 	if max < 1 {
 		max = 1
 	}
-	b := &Batcher{db: db, max: max, linger: linger, reqs: make(chan *batchReq, 4*max), stop: make(chan struct{}), done: make(chan struct{})}
+	b := &Batcher{db: db, max: max, linger: linger, gap: gap, reqs: make(chan *batchReq, 4*max), stop: make(chan struct{}), done: make(chan struct{})}
 	go b.loop()
 	return b
 }
@@ -105,6 +112,8 @@ func (b *Batcher) Write(ctx context.Context, actor Actor, fn func(*Tx) error) er
 func (b *Batcher) loop() {
 	defer close(b.done)
 	batch := make([]*batchReq, 0, b.max)
+	gapTimer := time.NewTimer(time.Hour)
+	gapTimer.Stop()
 	for {
 		batch = batch[:0]
 		select {
@@ -120,9 +129,9 @@ func (b *Batcher) loop() {
 				}
 			}
 		}
-		var timer <-chan time.Time
+		var deadline time.Time
 		if b.linger > 0 {
-			timer = time.After(b.linger)
+			deadline = time.Now().Add(b.linger)
 		}
 	collect:
 		for len(batch) < b.max {
@@ -130,13 +139,22 @@ func (b *Batcher) loop() {
 			case r := <-b.reqs:
 				batch = append(batch, r)
 			default:
-				if timer == nil {
+				if b.linger == 0 {
 					break collect
 				}
+				wait := time.Until(deadline)
+				if b.gap > 0 && wait > b.gap {
+					wait = b.gap
+				}
+				if wait <= 0 {
+					break collect
+				}
+				gapTimer.Reset(wait)
 				select {
 				case r := <-b.reqs:
 					batch = append(batch, r)
-				case <-timer:
+					gapTimer.Stop() // Go ≥ 1.23: no stale tick to drain
+				case <-gapTimer.C:
 					break collect
 				}
 			}
@@ -144,6 +162,9 @@ func (b *Batcher) loop() {
 		b.run(batch)
 	}
 }
+
+// errBatchRetry fails an attempt without savepoints in which a request failed.
+var errBatchRetry = errors.New("store: batch retried with savepoints")
 
 func (b *Batcher) run(batch []*batchReq) {
 	ctx := context.Background() // one caller's cancellation must not fail the others
@@ -153,7 +174,30 @@ func (b *Batcher) run(batch []*batchReq) {
 	b.requests.Add(int64(len(batch)))
 	start := time.Now()
 	defer func() { b.busy.Add(int64(time.Since(start))) }()
-	err := b.db.Write(ctx, System, func(tx *Tx) error {
+	err := b.attempt(ctx, batch, results, false)
+	if errors.Is(err, errBatchRetry) {
+		clear(results)
+		err = b.attempt(ctx, batch, results, true)
+	}
+	for i, r := range batch {
+		switch {
+		case results[i] != nil:
+			r.err <- results[i]
+		default:
+			r.err <- err // nil once committed
+		}
+	}
+}
+
+// attempt runs the batch in one transaction. The first attempt runs the
+// requests one after another without savepoints (two statements per request
+// that almost never serve: a request fails when its input was already
+// refused before the batch); if one fails, the whole transaction rolls back
+// and the batch runs again with a savepoint per request, so that only the
+// failing request is undone. A request's fn may therefore run twice and must
+// derive everything it writes afresh each time.
+func (b *Batcher) attempt(ctx context.Context, batch []*batchReq, results []error, savepoints bool) error {
+	return b.db.Write(ctx, System, func(tx *Tx) error {
 		bs := &batchState{audit: auditBatch{rows: make([]audit.Record, 0, len(batch))}}
 		batches.Store(tx, bs)
 		defer batches.Delete(tx)
@@ -163,11 +207,17 @@ func (b *Batcher) run(batch []*batchReq) {
 				results[i] = err
 				continue
 			}
+			tx.Actor = r.actor
+			if !savepoints {
+				if err := r.fn(tx); err != nil {
+					return errBatchRetry
+				}
+				continue
+			}
 			if _, err := tx.execP(ctx, "SAVEPOINT tg_batch"); err != nil {
 				return fmt.Errorf("store: savepoint: %w", err)
 			}
 			bs.mark(&mark)
-			tx.Actor = r.actor
 			if err := r.fn(tx); err != nil {
 				results[i] = err
 				bs.restore(&mark)
@@ -181,14 +231,6 @@ func (b *Batcher) run(batch []*batchReq) {
 		}
 		return bs.flush(ctx, tx)
 	})
-	for i, r := range batch {
-		switch {
-		case results[i] != nil:
-			r.err <- results[i]
-		default:
-			r.err <- err // nil once committed
-		}
-	}
 }
 
 // batchState is what a batch transaction keeps in memory and writes once at

@@ -19,7 +19,7 @@ import (
 func TestCounterRollupsMatchCells(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		paths := []string{"/1/2/4/", "/1/2/5/", "/1/3/6/", "/1/3/", "/9/10/"} // two communities, a case filed at a community, another town
-		b := store.NewBatcher(db, 64, 2*time.Millisecond)
+		b := store.NewBatcher(db, 64, 2*time.Millisecond, 0)
 		defer b.Close()
 		var wg sync.WaitGroup
 		errs := make([]error, 40)
