@@ -31,6 +31,7 @@ type DB struct {
 	dsn     string
 	rebound sync.Map // query text -> dialect-specific text
 	now     func() time.Time
+	ckpt    *checkpointer // SQLite: copies the WAL into the database off the writer
 }
 
 // ErrNotFound is returned when a row does not exist or lies outside the caller's scope.
@@ -58,7 +59,9 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		base := "file:" + (&url.URL{Path: path}).EscapedPath() + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)" +
 			"&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=temp_store(MEMORY)&_pragma=cache_size(-32000)"
 		var err error
-		if db.w, err = sql.Open("sqlite", base+"&_txlock=immediate"); err != nil {
+		// The writer never checkpoints (checkpoint.go does, on its own
+		// connection), so a commit is only its WAL append.
+		if db.w, err = sql.Open("sqlite", base+"&_txlock=immediate&_pragma=wal_autocheckpoint(0)"); err != nil {
 			return nil, err
 		}
 		db.w.SetMaxOpenConns(1)
@@ -85,12 +88,24 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("store: connect: %w", err)
 	}
+	if db.dialect == SQLite {
+		ck, err := startCheckpointer(strings.TrimPrefix(dsn, "sqlite://"))
+		if err != nil {
+			db.Close()
+			return nil, err
+		}
+		db.ckpt = ck
+	}
 	return db, nil
 }
 
 // Close releases the connections.
 func (db *DB) Close() error {
-	err := db.w.Close()
+	var err error
+	if db.ckpt != nil {
+		err = db.ckpt.close()
+	}
+	err = errors.Join(err, db.w.Close())
 	if db.r != db.w {
 		err = errors.Join(err, db.r.Close())
 	}
