@@ -112,7 +112,7 @@ func For(a *app.App) *Engine {
 	if e, ok := engines[a]; ok {
 		return e
 	}
-	e := &Engine{App: a, DB: a.DB, Batch: store.NewBatcher(a.DB, 256, time.Millisecond), Blobs: Disk{Dir: a.Cfg.Data + "/uploads"}, Owner: "towngrid-" + strconv.Itoa(int(time.Now().UnixNano()%1e6))}
+	e := &Engine{App: a, DB: a.DB, Batch: store.NewBatcher(a.DB, 256, time.Millisecond, 150*time.Microsecond), Blobs: Disk{Dir: a.Cfg.Data + "/uploads"}, Owner: "towngrid-" + strconv.Itoa(int(time.Now().UnixNano()%1e6))}
 	// The departments capability adds store.DB.OwningDepartment; dispatch
 	// uses it as soon as it exists, without a change here.
 	if d, ok := any(a.DB).(DepartmentLookup); ok {
@@ -375,11 +375,41 @@ func counterKey(w *store.WorkOrder) store.CounterKey {
 	return store.CounterKey{Period: w.Period, AreaPath: w.AreaPath, Category: w.Category, Source: w.Source}
 }
 
+// firings is the first of the case's planned timer firings. A case's timers
+// are a chain with one pending row: each firing plans the one after it
+// (nextFiring), so an intake writes one timer row, not the 3–4 of its plan
+// (a tenth of the single writer's time per intake went to timer rows), and
+// a million open cases hold a million pending rows, not four million.
 func firings(m *workflow.Machine, c *workflow.Case, pol workflow.TimerPolicy) []store.TimerFiring {
 	fs := m.Plan(c, pol)
-	out := make([]store.TimerFiring, 0, len(fs))
-	for _, f := range fs {
-		out = append(out, store.TimerFiring{Kind: string(f.Kind), Timer: f.Timer, State: f.State, At: f.At.UnixMilli()})
+	if len(fs) == 0 {
+		return nil
 	}
-	return out
+	return []store.TimerFiring{timerFiring(fs[0])}
+}
+
+// nextFiring is the firing planned after r, which has just fired, given the
+// case as it was when r fired: the one after r in the case's plan, or, when
+// the plan no longer holds r exactly (an action in between re-based the
+// clock), the first one due after r.
+func nextFiring(m *workflow.Machine, c *workflow.Case, pol workflow.TimerPolicy, r store.TimerRow) []store.TimerFiring {
+	fs := m.Plan(c, pol)
+	for i, f := range fs {
+		if string(f.Kind) == r.Kind && f.Timer == r.Timer && f.At.UnixMilli() == r.FireAt {
+			if i+1 < len(fs) {
+				return []store.TimerFiring{timerFiring(fs[i+1])}
+			}
+			return nil
+		}
+	}
+	for _, f := range fs {
+		if f.At.UnixMilli() > r.FireAt {
+			return []store.TimerFiring{timerFiring(f)}
+		}
+	}
+	return nil
+}
+
+func timerFiring(f workflow.Firing) store.TimerFiring {
+	return store.TimerFiring{Kind: string(f.Kind), Timer: f.Timer, State: f.State, At: f.At.UnixMilli()}
 }

@@ -151,6 +151,7 @@ func (e *Engine) fire(ctx context.Context, tx *store.Tx, r store.TimerRow, now t
 	}
 	return tx.UpdateWorkOrder(ctx, &nw, w.Seq, &before, &store.WorkOrderChange{
 		Event:       eventRow(ev, systemCaller, fmt.Sprintf("%s timer %s", r.Timer, r.Kind), ""),
+		Timers:      nextFiring(m, &c, pol, r), // the chain's next link (firings)
 		Counters:    store.CounterDeltas(counterKey(&before), &old, counterKey(&nw), facts),
 		AuditAction: "workorder.timer_" + r.Kind, AuditDetail: w.Number + " " + r.Timer + " " + r.Kind,
 	})
