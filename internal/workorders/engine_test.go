@@ -267,3 +267,66 @@ func countSeedAudit(t testing.TB, db *store.DB) int {
 	db.QueryRow(ctx, `SELECT COUNT(*) FROM audit_log WHERE action <> 'rule.add_version'`).Scan(&n)
 	return n
 }
+
+// A case's timers are a chain: one pending row at a time, each firing
+// planning the next. Walking the clock to each due instant fires exactly
+// that link, never early, in the plan's order (yellow before red before the
+// escalation), until the plan is used up.
+func TestTimerChainFiresInPlanOrder(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		v := newEnv(t, db, "2025-11-03T09:00")
+		w, err := v.e.Intake(ctx, v.caller(account.GridWorker), &workorders.Report{Kind: "citycase", Category: "E0102", Title: "t", AreaID: v.g1.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var kinds []string
+		last := int64(0)
+		for step := 0; ; step++ {
+			ts, err := db.WorkOrderTimers(ctx, w.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var pending []store.TimerRow
+			for _, r := range ts {
+				if r.FiredAt == 0 {
+					pending = append(pending, r)
+				}
+			}
+			if len(pending) == 0 {
+				break
+			}
+			if len(pending) != 1 || step > 10 {
+				t.Fatalf("step %d: %d pending timers %+v, want one", step, len(pending), pending)
+			}
+			r := pending[0]
+			if r.FireAt < last {
+				t.Fatalf("link %s at %d before the previous one at %d", r.Kind, r.FireAt, last)
+			}
+			v.clock.Store(r.FireAt - 1)
+			if n, err := v.e.Sweep(ctx, 10); err != nil || n != 0 {
+				t.Fatalf("%s fired early: %d %v", r.Kind, n, err)
+			}
+			v.clock.Store(r.FireAt)
+			if n, err := v.e.Sweep(ctx, 10); err != nil || n != 1 {
+				t.Fatalf("%s due: swept %d %v", r.Kind, n, err)
+			}
+			kinds = append(kinds, r.Kind)
+			last = r.FireAt
+		}
+		// 核实 has 30 working minutes: yellow at 80 %, no 催办 (the default
+		// policy urges 1 working hour before expiry, which lies before the
+		// start), red at expiry, escalation 5 working days later.
+		want := []string{"yellow", "red", "escalate"}
+		if len(kinds) != len(want) {
+			t.Fatalf("fired %v, want %v", kinds, want)
+		}
+		for i := range want {
+			if kinds[i] != want[i] {
+				t.Fatalf("fired %v, want %v", kinds, want)
+			}
+		}
+		if ev := countEvents(t, db, "timer.%"); ev != len(kinds) {
+			t.Errorf("%d timer events for %d firings", ev, len(kinds))
+		}
+	})
+}
