@@ -1,0 +1,107 @@
+package store_test
+
+import (
+	"slices"
+	"sort"
+	"testing"
+
+	"towngrid/internal/directory"
+	"towngrid/internal/store"
+	"towngrid/internal/store/storetest"
+)
+
+// ListWorkOrders walks one index range per leading value (is_open true and
+// false for queue=all, one per stage of a multi-stage queue) and merges them:
+// pages must come out in (area_path, id) order with nothing lost or repeated
+// across cursors, whatever the scopes.
+func TestListWorkOrdersMergedOrder(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		town := mkArea(t, db, 0, directory.Town, "442000113", "古镇镇")
+		c1 := mkArea(t, db, town.ID, directory.Community, "442000113001", "一村")
+		c2 := mkArea(t, db, town.ID, directory.Community, "442000113002", "二村")
+		grids := []*directory.Area{
+			mkArea(t, db, c1.ID, directory.Grid, "44200011300101", "一村1"),
+			mkArea(t, db, c1.ID, directory.Grid, "44200011300102", "一村2"),
+			mkArea(t, db, c2.ID, directory.Grid, "44200011300201", "二村1"),
+		}
+		type row struct {
+			id    int64
+			path  string
+			stage string
+			open  bool
+		}
+		stages := []string{"dispatch", "closed", "dispose", "closed", "check", "void", "intake"}
+		var rows []row
+		err := db.Write(ctx, admin, func(tx *store.Tx) error {
+			for i := 0; i < 90; i++ {
+				g := grids[(i*7)%len(grids)]
+				st := stages[i%len(stages)]
+				open := st != "closed" && st != "void"
+				if _, err := tx.Exec(ctx, `INSERT INTO workorders (kind, flow, flow_version, source, title, area_id, area_path, state, stage, is_open, seq, case_json, period, created_at, updated_at)
+					VALUES ('citycase', 'citycase', 1, 'grid_worker', 't', ?, ?, ?, ?, ?, 1, '{}', '2026-01', 1, 1)`, g.ID, g.Path, st, st, open); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		all, err := db.ListWorkOrders(ctx, store.WorkOrderFilter{Unscoped: true, Limit: 1000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range all {
+			rows = append(rows, row{w.ID, w.AreaPath, w.Stage, w.Open})
+		}
+		if len(rows) != 90 {
+			t.Fatalf("unscoped queue=all: %d rows, want 90", len(rows))
+		}
+		for _, c := range []struct {
+			name string
+			f    store.WorkOrderFilter
+			keep func(r row) bool
+		}{
+			{"all-town", store.WorkOrderFilter{Scopes: []string{town.Path}}, func(row) bool { return true }},
+			{"all-two-scopes", store.WorkOrderFilter{Scopes: []string{c2.Path, c1.Path}}, func(row) bool { return true }},
+			{"all-one-grid", store.WorkOrderFilter{Scopes: []string{town.Path}, AreaPath: grids[1].Path}, func(r row) bool { return r.path == grids[1].Path }},
+			{"two-stages", store.WorkOrderFilter{Scopes: []string{town.Path}, Stages: []string{"dispose", "dispatch"}}, func(r row) bool { return r.stage == "dispose" || r.stage == "dispatch" }},
+			{"open", store.WorkOrderFilter{Scopes: []string{c1.Path, c2.Path}, OpenOnly: true}, func(r row) bool { return r.open }},
+		} {
+			var want []int64
+			exp := slices.Clone(rows)
+			sort.Slice(exp, func(i, j int) bool {
+				if exp[i].path != exp[j].path {
+					return exp[i].path < exp[j].path
+				}
+				return exp[i].id < exp[j].id
+			})
+			for _, r := range exp {
+				if c.keep(r) {
+					want = append(want, r.id)
+				}
+			}
+			for _, limit := range []int{1, 4, 7, 100} {
+				var got []int64
+				f := c.f
+				f.Limit = limit
+				for page := 0; page < 200; page++ {
+					ws, err := db.ListWorkOrders(ctx, f)
+					if err != nil {
+						t.Fatal(err)
+					}
+					for _, w := range ws {
+						got = append(got, w.ID)
+					}
+					if len(ws) < limit {
+						break
+					}
+					f.After = ws[len(ws)-1].ID
+				}
+				if !slices.Equal(got, want) {
+					t.Errorf("%s, pages of %d: got %v\nwant %v", c.name, limit, got, want)
+				}
+			}
+		}
+	})
+}
