@@ -3,9 +3,7 @@ package workorders_test
 import (
 	"errors"
 	"fmt"
-	"os"
 	"sort"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -14,82 +12,39 @@ import (
 	"towngrid/internal/directory"
 	"towngrid/internal/store"
 	"towngrid/internal/store/storetest"
+	"towngrid/internal/workorders"
 )
 
-// Volume benchmarks on SQLite (docs/perf-workorders.md). Rows generated with
-// raw multi-row INSERTs; TOWNGRID_BENCH_ROWS sets the count (default 200,000):
+// Volume benchmarks on SQLite (docs/perf-workorders.md, docs/perf-volume.md).
+// One data set for all three: storetest.OpenVolume (a town of 25 × 40 grids,
+// TOWNGRID_BENCH_ROWS work orders of ≈ 1 KB, 10 % open, the open ones' pending
+// timers, counter cells summed from the rows, roll-ups). Default 200,000 rows;
+// at 10 M keep the data between runs with TOWNGRID_BENCH_KEEP:
 //
-//	TOWNGRID_BENCH_ROWS=1000000 go test ./internal/workorders -run '^$' -bench 'Volume' -benchtime 2s -cpu 2
-func benchRows() int {
-	if n, err := strconv.Atoi(os.Getenv("TOWNGRID_BENCH_ROWS")); err == nil && n > 0 {
-		return n
-	}
-	return 200_000
-}
-
-const benchGrids = 1000
+//	TOWNGRID_BENCH_KEEP=/tmp/tgvol TOWNGRID_BENCH_ROWS=10000000 go test ./internal/workorders -run '^$' -bench 'Volume' -benchtime 2s -cpu 2 -timeout 2h
+func benchRows() int { return storetest.BenchRows(200_000) }
 
 type volume struct {
+	*storetest.Volume
 	db    *store.DB
 	town  *directory.Area
 	grids []string // paths
 	gids  []int64
 }
 
-func insertMany(b *testing.B, db *store.DB, head string, n int, row func(i int) string) {
-	const chunk = 400
-	err := db.Write(ctx, store.System, func(tx *store.Tx) error {
-		for i := 0; i < n; i += chunk {
-			var sb strings.Builder
-			sb.WriteString(head)
-			for j := i; j < i+chunk && j < n; j++ {
-				if j > i {
-					sb.WriteByte(',')
-				}
-				sb.WriteString(row(j))
-			}
-			if _, err := tx.Exec(ctx, sb.String()); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		b.Fatal(err)
-	}
+// communityPath is the path of the i-th community (its grids' common prefix).
+func (v *volume) communityPath(i int) string {
+	return fmt.Sprintf("%s%d/", v.town.Path, v.Communities[i])
 }
 
 func newVolume(b *testing.B, n int) *volume {
-	db := storetest.SQLite(b, 0)
-	v := &volume{db: db}
-	town := &directory.Area{Level: directory.Town, Code: "442000113", Name: "town"}
-	if err := db.Write(ctx, store.System, func(tx *store.Tx) error { return tx.CreateArea(ctx, town) }); err != nil {
-		b.Fatal(err)
+	sv := storetest.OpenVolume(b, n)
+	v := &volume{Volume: sv, db: sv.DB, town: sv.Town(), grids: sv.GridPaths, gids: sv.GridIDs}
+	if sv.Reused {
+		b.Logf("volume: %d work orders reused from %s (generated %s in %.0fs)", n, sv.Dir, sv.GeneratedAt, sv.TotalSeconds)
 	}
-	v.town = town
-	now := time.Now().UnixMilli()
-	// grids directly below the town (bench only: no audit for bulk rows)
-	insertMany(b, db, `INSERT INTO areas (id, parent_id, level, code, name, path, props, created_at, updated_at) VALUES `, benchGrids, func(i int) string {
-		id := 1000 + i
-		return fmt.Sprintf(`(%d, %d, 'grid', 'g%d', 'g', '%s%d/', '{}', %d, %d)`, id, town.ID, i, town.Path, id, now, now)
-	})
-	for i := 0; i < benchGrids; i++ {
-		v.gids = append(v.gids, int64(1000+i))
-		v.grids = append(v.grids, fmt.Sprintf("%s%d/", town.Path, 1000+i))
-	}
-	t0 := time.Now()
-	insertMany(b, db, `INSERT INTO workorders (kind, flow, flow_version, category, source, title, area_id, area_path, state, stage, is_open, seq, case_json, period, light, created_at, updated_at) VALUES `, n, func(i int) string {
-		g := i % benchGrids
-		state, stage, open := "closed", "closed", "FALSE"
-		switch i % 100 {
-		case 0:
-			state, stage, open = "pending_dispatch", "dispatch", "TRUE"
-		case 1, 2:
-			state, stage, open = "disposing", "dispose", "TRUE"
-		}
-		return fmt.Sprintf(`('citycase', 'citycase', 1, 'E0102', 'grid_worker', 't', %d, '%s', '%s', '%s', %s, 3, '{}', '2025-10', 'green', %d, %d)`, v.gids[g], v.grids[g], state, stage, open, now, now)
-	})
-	b.Logf("generated %d work orders in %v", n, time.Since(t0))
+	b.Logf("volume: %d work orders (%d open), %d pending timers, %d counter cells, %.2f GB; load %.0fs + indexes %.0fs + counters %.0fs",
+		sv.Rows, sv.Open, sv.Timers, sv.Cells, float64(sv.DBBytes)/1e9, sv.LoadSeconds, sv.IndexSeconds, sv.CounterSeconds)
 	return v
 }
 
@@ -112,6 +67,14 @@ func BenchmarkVolumeListQueue(b *testing.B) {
 		{"town-dispatch", store.WorkOrderFilter{Scopes: []string{v.town.Path}, Stages: []string{"dispatch"}, Limit: 51}},
 		{"grid-open", store.WorkOrderFilter{Scopes: []string{v.town.Path}, AreaPath: v.grids[1], OpenOnly: true, Limit: 51}},
 		{"town-open-page20", store.WorkOrderFilter{Scopes: []string{v.town.Path}, OpenOnly: true, Limit: 51}},
+		// filters on a queue: the rows of the range are read until a page matches
+		{"town-open-red", store.WorkOrderFilter{Scopes: []string{v.town.Path}, OpenOnly: true, Light: "red", Limit: 51}},
+		{"town-open-category", store.WorkOrderFilter{Scopes: []string{v.town.Path}, OpenOnly: true, Category: storetest.VolumeCategories[3], Limit: 51}},
+		{"community-dispose-category", store.WorkOrderFilter{Scopes: []string{v.town.Path}, AreaPath: v.communityPath(1), Stages: []string{"dispose"}, Category: storetest.VolumeCategories[5], Limit: 51}},
+		// worst case: a filter nothing matches reads the whole range (≈ 1 M open rows)
+		{"town-open-category-none", store.WorkOrderFilter{Scopes: []string{v.town.Path}, OpenOnly: true, Category: "C0701", Limit: 51}},
+		// queue=all: no leading column; is_open true and false merged
+		{"community-all", store.WorkOrderFilter{Scopes: []string{v.town.Path}, AreaPath: v.communityPath(2), Limit: 51}},
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			f := c.f
@@ -124,7 +87,7 @@ func BenchmarkVolumeListQueue(b *testing.B) {
 			for i := 0; i < b.N; i++ {
 				t0 := time.Now()
 				ws, err := v.db.ListWorkOrders(ctx, f)
-				if err != nil || len(ws) == 0 {
+				if err != nil || (len(ws) == 0 && !strings.HasSuffix(c.name, "-none")) {
 					b.Fatal(err, len(ws))
 				}
 				lat = append(lat, time.Since(t0))
@@ -149,67 +112,128 @@ func BenchmarkVolumeListQueue(b *testing.B) {
 	})
 }
 
-// The timer sweep's claim over one pending timer per open work order
-// (fire_at spread over 30 days, 1,000 due): time to find and lock the due
-// rows, rolled back so every iteration sees the same table.
+// The timer sweep's claim over the pending timers of the open work orders
+// (3.5 per open case, fire_at spread over 30 days): time to find and lock the
+// 1,000 due rows, rolled back so every iteration sees the same table. "Now"
+// is the 1,000th pending fire_at, so exactly 1,000 are due even after a
+// served copy of the kept data fired the first ones.
 func BenchmarkVolumeTimerClaim(b *testing.B) {
-	n := benchRows()
-	v := newVolume(b, 1000)
-	_ = v
-	now := time.Now().UnixMilli()
-	insertMany(b, v.db, `INSERT INTO workorder_timers (workorder_id, kind, timer, state, fire_at) VALUES `, n, func(i int) string {
-		at := now + int64(i%(n-1000+1))*int64(30*24*3600*1000/n) + 60_000
-		if i < 1000 {
-			at = now - int64(i)
-		}
-		return fmt.Sprintf(`(%d, 'red', 'clock', 'disposing', %d)`, 1+i%1000, at)
-	})
+	v := newVolume(b, benchRows())
+	var now int64
+	if err := v.db.QueryRow(ctx, `SELECT fire_at FROM workorder_timers WHERE fired_at = 0 ORDER BY fire_at LIMIT 1 OFFSET 999`).Scan(&now); err != nil {
+		b.Fatal(err)
+	}
+	var pending int
+	v.db.QueryRow(ctx, `SELECT COUNT(*) FROM workorder_timers WHERE fired_at = 0`).Scan(&pending)
+	b.Logf("%d pending timers, %d open work orders", pending, v.Open)
 	errRollback := errors.New("rollback")
+	claim := func(b *testing.B, read func(tx *store.Tx) (int, error)) {
+		lat := make([]time.Duration, 0, b.N)
+		for i := 0; i < b.N; i++ {
+			t0 := time.Now()
+			err := v.db.Write(ctx, store.System, func(tx *store.Tx) error {
+				n, err := read(tx)
+				if err != nil {
+					return err
+				}
+				if n != 1000 {
+					return fmt.Errorf("claimed %d", n)
+				}
+				return errRollback
+			})
+			if !errors.Is(err, errRollback) {
+				b.Fatal(err)
+			}
+			lat = append(lat, time.Since(t0))
+		}
+		report(b, lat)
+	}
+	b.Run("claim-1000-due", func(b *testing.B) {
+		claim(b, func(tx *store.Tx) (int, error) {
+			rows, err := tx.DueTimers(ctx, now, 1000)
+			return len(rows), err
+		})
+	})
+	// Baseline in the same run: the cheapest read of 1,000 timer rows, a
+	// primary-key range, in the same kind of write transaction.
+	b.Run("baseline-pk-range-1000", func(b *testing.B) {
+		claim(b, func(tx *store.Tx) (int, error) {
+			rows, err := tx.Query(ctx, `SELECT id, workorder_id, kind, timer, state, fire_at FROM workorder_timers WHERE id > ? ORDER BY id LIMIT 1000`, v.Timers/2)
+			if err != nil {
+				return 0, err
+			}
+			defer rows.Close()
+			n := 0
+			for rows.Next() {
+				var r store.TimerRow
+				if err := rows.Scan(&r.ID, &r.WorkOrderID, &r.Kind, &r.Timer, &r.State, &r.FireAt); err != nil {
+					return 0, err
+				}
+				n++
+			}
+			return n, rows.Err()
+		})
+	})
+}
+
+// The sweep itself (workorders.Engine.Sweep, as the server runs it every
+// second): claim the 500 earliest pending timers and fire them (event,
+// counters, audit, light) in one transaction. It writes: each iteration fires
+// 500 more of the kept data's 3.5 M pending timers. The rate bounds how late
+// a light changes when many timers fall due together (deadlines that roll to
+// the same working-day start).
+func BenchmarkVolumeTimerSweep(b *testing.B) {
+	v := newVolume(b, benchRows())
+	e := newEnvOn(b, v.db)
+	defer v.db.SetClock(time.Now)
+	var fired, failed int
 	lat := make([]time.Duration, 0, b.N)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		t0 := time.Now()
-		err := v.db.Write(ctx, store.System, func(tx *store.Tx) error {
-			rows, err := tx.DueTimers(ctx, now, 1000)
-			if err != nil {
-				return err
-			}
-			if len(rows) != 1000 {
-				return fmt.Errorf("claimed %d", len(rows))
-			}
-			return errRollback
-		})
-		if !errors.Is(err, errRollback) {
+		var at int64
+		if err := v.db.QueryRow(ctx, `SELECT fire_at FROM workorder_timers WHERE fired_at = 0 ORDER BY fire_at LIMIT 1 OFFSET 499`).Scan(&at); err != nil {
 			b.Fatal(err)
 		}
+		v.db.SetClock(func() time.Time { return time.UnixMilli(at) })
+		t0 := time.Now()
+		n, err := e.Sweep(ctx, workorders.SweepBatch)
+		if err != nil || n != workorders.SweepBatch {
+			b.Fatal(n, err)
+		}
 		lat = append(lat, time.Since(t0))
+		fired += n
 	}
+	b.StopTimer()
+	v.db.SetClock(time.Now)
+	v.db.QueryRow(ctx, `SELECT COUNT(*) FROM workorder_timers WHERE claimed_by LIKE '%(failed)'`).Scan(&failed)
+	var total time.Duration
+	for _, d := range lat {
+		total += d
+	}
+	b.ReportMetric(float64(fired)/total.Seconds(), "firings/s")
+	b.Logf("%d timers fired in %v; %d firings ever failed in this data", fired, total.Round(time.Millisecond), failed)
 	report(b, lat)
 }
 
 // Indicators of the whole town for a month with 环比/同比 from the counter
-// cells: 24 months × cellsPerMonth cells, independent of the work-order count.
+// cells summed from the generated rows (one per month × grid × category ×
+// source that saw a case: all 80,000 per month from about 2 M rows up).
 func BenchmarkVolumeIndicators(b *testing.B) {
-	v := newVolume(b, 1000)
-	const months, cats, sources = 24, 20, 4
-	per := benchGrids * cats * sources / 8 // an eighth of the combinations see a case in a month
-	insertMany(b, v.db, `INSERT INTO workorder_counters (period, area_path, category, source, reported, dispatched, disposed, disposed_on_time, closed, closed_on_time) VALUES `, months*per, func(i int) string {
-		m, k := i/per, (i%per)*8+(i/per)%8
-		g, c, s := k%benchGrids, (k/benchGrids)%cats, k/(benchGrids*cats)
-		return fmt.Sprintf(`('%04d-%02d', '%s', 'E%04d', 's%d', 3, 3, 3, 2, 2, 2)`, 2024+m/12, 1+m%12, v.grids[g], 101+c, s)
-	})
-	t0 := time.Now()
-	if err := v.db.RebuildCounterRollups(ctx); err != nil { // the cells above bypassed addCounters
-		b.Fatal(err)
+	v := newVolume(b, benchRows())
+	if len(v.Months) < 19 {
+		b.Fatalf("months %v", v.Months)
 	}
-	b.Logf("%d counter cells (%d per month), roll-ups built in %v", months*per, per, time.Since(t0))
+	period := v.Months[len(v.Months)-6] // its month a year before is in the data too
+	yoy := v.Months[len(v.Months)-18]
+	prev := v.Months[len(v.Months)-7]
+	b.Logf("%d counter cells over %d months; report %s (previous %s, a year before %s)", v.Cells, len(v.Months), period, prev, yoy)
 	e := newEnvOn(b, v.db)
 	for _, g := range []string{"", "category", "area"} {
 		b.Run("group-"+g, func(b *testing.B) {
 			lat := make([]time.Duration, 0, b.N)
 			for i := 0; i < b.N; i++ {
 				t0 := time.Now()
-				rep, err := e.Indicators(ctx, v.town, "2025-06", g)
+				rep, err := e.Indicators(ctx, v.town, period, g)
 				if err != nil || rep.Total.Counters.Reported == 0 {
 					b.Fatal(err)
 				}
@@ -230,7 +254,7 @@ func BenchmarkVolumeIndicators(b *testing.B) {
 		lat := make([]time.Duration, 0, b.N)
 		for i := 0; i < b.N; i++ {
 			t0 := time.Now()
-			rows, err := v.db.Query(ctx, sb.String(), "2025-06", "2025-05", "2024-06", v.town.Path, v.town.Path+"~")
+			rows, err := v.db.Query(ctx, sb.String(), period, prev, yoy, v.town.Path, v.town.Path+"~")
 			if err != nil {
 				b.Fatal(err)
 			}
