@@ -175,11 +175,16 @@ func (h *handlers) woList(w http.ResponseWriter, r *httpx.Request) error {
 		}
 		f.AreaPath = a.Path
 	}
-	items, err := h.wo().List(r.Context(), h.caller(r), f)
+	f.Window = store.ListWindow
+	items, scannedTo, err := h.wo().List(r.Context(), h.caller(r), f)
 	if err != nil {
 		return err
 	}
-	return r.JSON(w, http.StatusOK, httpx.NewList(items, pg, func(x *store.WorkOrder) int64 { return x.ID }))
+	l := httpx.NewList(items, pg, func(x *store.WorkOrder) int64 { return x.ID })
+	if scannedTo > 0 {
+		l.NextCursor, l.Partial = httpx.EncodeCursor(scannedTo), true
+	}
+	return r.JSON(w, http.StatusOK, l)
 }
 
 func (h *handlers) woEvents(w http.ResponseWriter, r *httpx.Request) error {

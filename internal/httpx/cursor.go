@@ -59,6 +59,9 @@ type List[T any] struct {
 	Items      []T    `json:"items"`
 	NextCursor string `json:"next_cursor,omitempty"`
 	Total      *int64 `json:"total,omitempty"`
+	// Partial: the page stopped at its bound of work before it was full
+	// (filters that match few rows of a large scope); follow next_cursor.
+	Partial bool `json:"partial,omitempty"`
 }
 
 // NewList builds the envelope; id gives the cursor key of an item. One row

@@ -29,6 +29,7 @@ func TestListWorkOrdersMergedOrder(t *testing.T) {
 			path  string
 			stage string
 			open  bool
+			cat   string
 		}
 		stages := []string{"dispatch", "closed", "dispose", "closed", "check", "void", "intake"}
 		var rows []row
@@ -37,8 +38,12 @@ func TestListWorkOrdersMergedOrder(t *testing.T) {
 				g := grids[(i*7)%len(grids)]
 				st := stages[i%len(stages)]
 				open := st != "closed" && st != "void"
-				if _, err := tx.Exec(ctx, `INSERT INTO workorders (kind, flow, flow_version, source, title, area_id, area_path, state, stage, is_open, seq, case_json, period, created_at, updated_at)
-					VALUES ('citycase', 'citycase', 1, 'grid_worker', 't', ?, ?, ?, ?, ?, 1, '{}', '2026-01', 1, 1)`, g.ID, g.Path, st, st, open); err != nil {
+				cat := "C0101"
+				if i%11 == 0 {
+					cat = "E0102" // rare: a filtered page must look past many rows
+				}
+				if _, err := tx.Exec(ctx, `INSERT INTO workorders (kind, flow, flow_version, category, source, title, area_id, area_path, state, stage, is_open, seq, case_json, period, created_at, updated_at)
+					VALUES ('citycase', 'citycase', 1, ?, 'grid_worker', 't', ?, ?, ?, ?, ?, 1, '{}', '2026-01', 1, 1)`, cat, g.ID, g.Path, st, st, open); err != nil {
 					return err
 				}
 			}
@@ -52,7 +57,7 @@ func TestListWorkOrdersMergedOrder(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, w := range all {
-			rows = append(rows, row{w.ID, w.AreaPath, w.Stage, w.Open})
+			rows = append(rows, row{w.ID, w.AreaPath, w.Stage, w.Open, w.Category})
 		}
 		if len(rows) != 90 {
 			t.Fatalf("unscoped queue=all: %d rows, want 90", len(rows))
@@ -67,6 +72,15 @@ func TestListWorkOrdersMergedOrder(t *testing.T) {
 			{"all-one-grid", store.WorkOrderFilter{Scopes: []string{town.Path}, AreaPath: grids[1].Path}, func(r row) bool { return r.path == grids[1].Path }},
 			{"two-stages", store.WorkOrderFilter{Scopes: []string{town.Path}, Stages: []string{"dispose", "dispatch"}}, func(r row) bool { return r.stage == "dispose" || r.stage == "dispatch" }},
 			{"open", store.WorkOrderFilter{Scopes: []string{c1.Path, c2.Path}, OpenOnly: true}, func(r row) bool { return r.open }},
+			// With a window a filtered page examines at most Window index
+			// entries per range and may stop short (partial, resumed from
+			// where it stopped): the pages together are still the exact list.
+			{"window-open-rare-category", store.WorkOrderFilter{Scopes: []string{town.Path}, OpenOnly: true, Category: "E0102", Window: 5},
+				func(r row) bool { return r.open && r.cat == "E0102" }},
+			{"window-all-two-scopes", store.WorkOrderFilter{Scopes: []string{c2.Path, c1.Path}, Category: "E0102", Window: 3},
+				func(r row) bool { return r.cat == "E0102" }},
+			{"window-two-stages", store.WorkOrderFilter{Scopes: []string{town.Path}, Stages: []string{"dispose", "dispatch"}, Category: "C0101", Window: 4},
+				func(r row) bool { return (r.stage == "dispose" || r.stage == "dispatch") && r.cat == "C0101" }},
 		} {
 			var want []int64
 			exp := slices.Clone(rows)
@@ -85,13 +99,22 @@ func TestListWorkOrdersMergedOrder(t *testing.T) {
 				var got []int64
 				f := c.f
 				f.Limit = limit
+				partial := 0
 				for page := 0; page < 200; page++ {
-					ws, err := db.ListWorkOrders(ctx, f)
+					ws, scannedTo, err := db.ListWorkOrdersPage(ctx, f)
 					if err != nil {
 						t.Fatal(err)
 					}
 					for _, w := range ws {
 						got = append(got, w.ID)
+					}
+					if scannedTo > 0 {
+						if len(ws) >= limit {
+							t.Fatalf("%s: a full page of %d marked partial", c.name, len(ws))
+						}
+						partial++
+						f.After = scannedTo
+						continue
 					}
 					if len(ws) < limit {
 						break
@@ -100,6 +123,9 @@ func TestListWorkOrdersMergedOrder(t *testing.T) {
 				}
 				if !slices.Equal(got, want) {
 					t.Errorf("%s, pages of %d: got %v\nwant %v", c.name, limit, got, want)
+				}
+				if c.f.Window > 0 && limit == 100 && partial == 0 {
+					t.Errorf("%s: no page stopped at its window of %d", c.name, c.f.Window)
 				}
 			}
 		}

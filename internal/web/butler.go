@@ -42,7 +42,7 @@ func (u *UI) caller(r *httpx.Request) workorders.Caller {
 func (u *UI) butlerHome(w http.ResponseWriter, r *httpx.Request) error {
 	d := butlerData{}
 	var err error
-	d.Demands, err = workorders.For(u.a).List(r.Context(), u.caller(r), store.WorkOrderFilter{Kind: "demand", OpenOnly: true, Limit: butlerRows})
+	d.Demands, _, err = workorders.For(u.a).List(r.Context(), u.caller(r), store.WorkOrderFilter{Kind: "demand", OpenOnly: true, Limit: butlerRows})
 	if err != nil {
 		return err
 	}
@@ -63,7 +63,7 @@ func (u *UI) butlerEnterprise(w http.ResponseWriter, r *httpx.Request) error {
 		return err
 	}
 	if d.E.UserID > 0 {
-		ds, err := workorders.For(u.a).List(r.Context(), u.caller(r), store.WorkOrderFilter{Kind: "demand", Reporter: d.E.UserID, Limit: butlerRows})
+		ds, _, err := workorders.For(u.a).List(r.Context(), u.caller(r), store.WorkOrderFilter{Kind: "demand", Reporter: d.E.UserID, Limit: butlerRows})
 		if err != nil {
 			return err
 		}

@@ -249,12 +249,14 @@ func (e *Engine) owningDepartment(ctx context.Context, w *store.WorkOrder, categ
 }
 
 // List returns a page of work orders for the caller; see ListFilter.
-func (e *Engine) List(ctx context.Context, who Caller, f store.WorkOrderFilter) ([]*store.WorkOrder, error) {
+// List returns a page of the work orders the caller sees; scannedTo > 0
+// marks a partial page (store.WorkOrderFilter.Window).
+func (e *Engine) List(ctx context.Context, who Caller, f store.WorkOrderFilter) (items []*store.WorkOrder, scannedTo int64, err error) {
 	f.Scopes, f.Unscoped = who.P.Scopes, who.Unscoped()
 	if who.Own() {
 		f.Reporter = who.P.UserID
 	}
-	return e.DB.ListWorkOrders(ctx, f)
+	return e.DB.ListWorkOrdersPage(ctx, f)
 }
 
 // Queues maps a queue name to the stages it lists.

@@ -59,10 +59,20 @@
     if (f("f-area")) extra += "&area_id=" + encodeURIComponent(f("f-area"));
     var dept = (root.dataset.depts || "").split(",")[0];
     if (dept) extra += "&department_id=" + dept;
+    // A filtered page that stopped at the server's bound of work is partial:
+    // follow it (a few hops) until 200 rows or the end.
+    var fetchQueue = function (q, cursor, acc, hops) {
+      return api("GET", "/api/v1/workorders?limit=" + (200 - acc.length) + "&queue=" + q + extra + (cursor ? "&cursor=" + encodeURIComponent(cursor) : "")).then(function (r) {
+        var b = r.ok && r.body ? r.body : {};
+        acc = acc.concat(b.items || []);
+        if (b.partial && b.next_cursor && acc.length < 200 && hops < 10) return fetchQueue(q, b.next_cursor, acc, hops + 1);
+        return { items: acc, more: !!b.next_cursor };
+      });
+    };
     return Promise.all(queues.map(function (q) {
-      return api("GET", "/api/v1/workorders?limit=200&queue=" + q + extra).then(function (r) {
-        var items = r.ok && r.body ? r.body.items || [] : [];
-        $("count-" + q).textContent = items.length + (r.body && r.body.next_cursor ? "+" : "");
+      return fetchQueue(q, "", [], 0).then(function (res) {
+        var items = res.items;
+        $("count-" + q).textContent = items.length + (res.more ? "+" : "");
         var col = $("col-" + q);
         if (page === "board") col.querySelector("tbody").innerHTML = items.map(row).join("") || "<tr><td colspan=\"5\" class=\"muted\">" + esc(t("wo.none")) + "</td></tr>";
         else $("list-" + q).innerHTML = items.map(card).join("") || "<li class=\"muted\">" + esc(t("wo.none")) + "</li>";
