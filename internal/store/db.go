@@ -70,6 +70,9 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 			return nil, err
 		}
 		db.r.SetMaxOpenConns(8)
+		// Keep them all: a reader closed for being idle loses its page cache
+		// (database/sql keeps only 2 idle connections by default).
+		db.r.SetMaxIdleConns(8)
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
 		db.dialect = Postgres
 		p, err := sql.Open("pgx", dsn)
@@ -178,6 +181,10 @@ func (db *DB) Write(ctx context.Context, actor Actor, fn func(*Tx) error) error 
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("store: commit: %w", err)
 	}
+	// Statements the transaction wanted prepared are prepared now, outside
+	// it (stmtcache.go); before, only a group commit did this, so a server
+	// without intake re-parsed every statement of the timer sweep.
+	db.prepareWanted(ctx)
 	return nil
 }
 
