@@ -119,7 +119,7 @@ func BenchmarkVolumeListQueue(b *testing.B) {
 }
 
 // The timer sweep's claim over the pending timers of the open work orders
-// (3.5 per open case, fire_at spread over 30 days): time to find and lock the
+// (one per open case, the chain's next link, fire_at spread over 30 days): time to find and lock the
 // 1,000 due rows, rolled back so every iteration sees the same table. "Now"
 // is the 1,000th pending fire_at, so exactly 1,000 are due even after a
 // served copy of the kept data fired the first ones.
@@ -185,7 +185,7 @@ func BenchmarkVolumeTimerClaim(b *testing.B) {
 // The sweep itself (workorders.Engine.Sweep, as the server runs it every
 // second): claim the 500 earliest pending timers and fire them (event,
 // counters, audit, light) in one transaction. It writes: each iteration fires
-// 500 more of the kept data's 3.5 M pending timers. The rate bounds how late
+// 500 more of the kept data's ≈ 1 M pending timers. The rate bounds how late
 // a light changes when many timers fall due together (deadlines that roll to
 // the same working-day start).
 func BenchmarkVolumeTimerSweep(b *testing.B) {
