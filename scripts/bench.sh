@@ -22,7 +22,11 @@ fi
 run go test ./internal/server -run '^$' -bench 'Loopback' -benchtime 3s -cpu 2
 run go test ./internal/server -run '^$' -bench 'LocateHTTP' -benchtime 3s -cpu 2
 run go test ./internal/server -run '^$' -bench 'Intake' -benchtime 3s -cpu 2
+run go test ./internal/server -run '^$' -bench 'IntakeLoopback$|IntakeBareInsertLoopback' -benchtime 30s -cpu 2
 run go test ./internal/workorders -run '^$' -bench . -benchtime 2s -cpu 2
+# At a true 10 M rows (generated once into $TOWNGRID_BENCH_KEEP: ≈ 7 min, 22 GB):
+#   TOWNGRID_BENCH_KEEP=/tmp/tgvol TOWNGRID_BENCH_ROWS=10000000 go test ./internal/workorders -run '^$' -bench Volume -benchtime 2s -cpu 2 -timeout 2h
+#   TOWNGRID_BENCH_KEEP=/tmp/tgvol TOWNGRID_BENCH_ROWS=10000000 go test ./cmd/towngrid -run '^$' -bench VolumeServe -benchtime 3x -timeout 2h
 run go test ./internal/evaluation -run '^$' -bench StoredRun -benchtime 1x
 go build -o /tmp/towngrid-mqttload ./bench/mqttload
 echo; echo "== MQTT ingest: towngrid vs the same broker relaying with no processing"

@@ -69,10 +69,11 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		if db.r, err = sql.Open("sqlite", base+"&_pragma=query_only(1)"); err != nil {
 			return nil, err
 		}
+		// database/sql keeps 2 of them idle: a reader closed for being idle
+		// gives its page cache back. Keeping all 8 (SetMaxIdleConns(8)) raised
+		// the peak RSS serving 10 M work orders from ≈ 190–270 MB to ≈ 370 MB
+		// (docs/perf-volume.md), past the 300 MB target.
 		db.r.SetMaxOpenConns(8)
-		// Keep them all: a reader closed for being idle loses its page cache
-		// (database/sql keeps only 2 idle connections by default).
-		db.r.SetMaxIdleConns(8)
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
 		db.dialect = Postgres
 		p, err := sql.Open("pgx", dsn)
