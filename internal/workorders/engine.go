@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"towngrid/internal/account"
@@ -50,6 +51,8 @@ type Engine struct {
 	Departments DepartmentLookup
 	// Owner names this replica in claimed timers.
 	Owner string
+
+	calRule  atomic.Int64 // id of the calendar rule loaded into App.Services.Calendar
 
 	machines sync.Map // machineKey → *workflow.Machine
 	rules    sync.Map // "kind/key/version" → parsed body

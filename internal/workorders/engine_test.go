@@ -330,3 +330,41 @@ func TestTimerChainFiresInPlanOrder(t *testing.T) {
 		}
 	})
 }
+
+// A calendar version added on one replica is used by another without a
+// restart: its sweeper refreshes the calendar in force (RefreshCalendar).
+func TestCalendarVersionReachesOtherReplicas(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		v := newEnv(t, db, "2025-11-03T09:00")
+		other := newEnvOn(t, db)
+		if err := other.LoadCalendar(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if changed, err := other.RefreshCalendar(ctx); err != nil || changed {
+			t.Fatalf("nothing new, yet changed=%v %v", changed, err)
+		}
+		r, err := db.RuleInForce(ctx, workorders.KindCalendar, "default", "2025-11-03")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var cfg calendar.Config
+		if err := json.Unmarshal([]byte(r.Body), &cfg); err != nil {
+			t.Fatal(err)
+		}
+		cfg.Name = "默认日历（9–17 时）"
+		cfg.Hours = []calendar.Span{{Start: 9 * 60, End: 17 * 60}}
+		body, _ := json.Marshal(cfg)
+		if _, err := v.e.AddRule(ctx, v.caller(account.Admin), workorders.KindCalendar, "default", &workorders.NewRule{EffectiveFrom: r.EffectiveFrom, Body: body}); err != nil {
+			t.Fatal(err)
+		}
+		if other.Calendar().Name() == cfg.Name {
+			t.Fatal("the other replica changed before refreshing")
+		}
+		if changed, err := other.RefreshCalendar(ctx); err != nil || !changed {
+			t.Fatalf("refresh: changed=%v %v", changed, err)
+		}
+		if got := other.Calendar(); got.Name() != cfg.Name || len(got.Hours()) != 1 {
+			t.Errorf("other replica's calendar %q %v, want %q with one span", got.Name(), got.Hours(), cfg.Name)
+		}
+	})
+}

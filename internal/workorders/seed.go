@@ -138,14 +138,30 @@ func ParseCalendar(b []byte) (*calendar.Calendar, error) {
 // LoadCalendar puts the default calendar in force today into
 // a.Services.Calendar.
 func (e *Engine) LoadCalendar(ctx context.Context) error {
+	_, err := e.RefreshCalendar(ctx)
+	return err
+}
+
+// RefreshCalendar loads the calendar in force today if it is not the one
+// loaded (reports whether it changed). The sweeper calls it every
+// CalendarRefresh, so a version added on another replica, or one whose
+// effective date has come, is used without a restart.
+func (e *Engine) RefreshCalendar(ctx context.Context) (bool, error) {
 	r, err := e.DB.RuleInForce(ctx, KindCalendar, "default", date(time.Now()))
 	if err != nil {
-		return err
+		return false, err
+	}
+	if e.App.Services.Calendar.Load() != nil && e.calRule.Load() == r.ID {
+		return false, nil
 	}
 	cal, err := ParseCalendar([]byte(r.Body))
 	if err != nil {
-		return fmt.Errorf("calendar v%d: %w", r.Version, err)
+		return false, fmt.Errorf("calendar v%d: %w", r.Version, err)
 	}
 	e.App.Services.Calendar.Store(cal)
-	return nil
+	e.calRule.Store(r.ID) // machines are keyed by their calendar: new ones follow
+	return true, nil
 }
+
+// CalendarRefresh is how often the sweeper looks for a new calendar version.
+const CalendarRefresh = time.Minute

@@ -17,11 +17,20 @@ const SweepBatch = 500
 func (e *Engine) sweepLoop(ctx context.Context) {
 	t := time.NewTicker(time.Second)
 	defer t.Stop()
+	lastCal := time.Now()
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+		}
+		if time.Since(lastCal) >= CalendarRefresh {
+			lastCal = time.Now()
+			if changed, err := e.RefreshCalendar(ctx); err != nil {
+				e.App.Log.Warn("calendar refresh", "err", err)
+			} else if changed {
+				e.App.Log.Info("calendar version loaded")
+			}
 		}
 		for ctx.Err() == nil {
 			n, err := e.Sweep(ctx, SweepBatch)
