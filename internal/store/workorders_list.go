@@ -237,4 +237,3 @@ func sortRanges(r [][2]string) {
 		}
 	}
 }
-
