@@ -55,9 +55,12 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		db.dialect = SQLite
 		// synchronous=NORMAL in WAL mode keeps every committed transaction across a
 		// process kill (only an OS crash can lose the last ones), at far higher
-		// write rates than FULL.
+		// write rates than FULL. soft_heap_limit (process-wide) makes SQLite
+		// shrink its page caches past 160 MiB in all: they live outside the Go
+		// heap, so GOMEMLIMIT cannot bound them, and at 10 M rows they were most
+		// of the RSS (docs/perf-volume.md: peak 235–296 MB without, 168–268 with).
 		base := "file:" + (&url.URL{Path: path}).EscapedPath() + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)" +
-			"&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=temp_store(MEMORY)&_pragma=cache_size(-32000)"
+			"&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=temp_store(MEMORY)&_pragma=cache_size(-32000)&_pragma=soft_heap_limit(167772160)"
 		var err error
 		// The writer never checkpoints (checkpoint.go does, on its own
 		// connection), so a commit is only its WAL append.
