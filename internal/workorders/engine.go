@@ -52,7 +52,7 @@ type Engine struct {
 	// Owner names this replica in claimed timers.
 	Owner string
 
-	calRule  atomic.Int64 // id of the calendar rule loaded into App.Services.Calendar
+	calRule atomic.Int64 // id of the calendar rule loaded into App.Services.Calendar
 
 	machines sync.Map // machineKey → *workflow.Machine
 	rules    sync.Map // "kind/key/version" → parsed body
