@@ -33,6 +33,16 @@ func intakeBody(f *fixture) []byte {
 	return []byte(fmt.Sprintf(`{"kind":"citycase","category":"E0102","title":"路边垃圾","description":"桥头堆了三天,需要清理","source":"hotline","area_id":%d}`, f.g1.ID))
 }
 
+// intakeRequest is one POST of body, with the API key when key is set.
+func intakeRequest(url, key string, body []byte) *http.Request {
+	req, _ := http.NewRequest("POST", url, bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	if key != "" {
+		req.Header.Set("Authorization", "Bearer "+key)
+	}
+	return req
+}
+
 func postLoop(b *testing.B, url, key string, body []byte, want int) {
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 256}}
 	b.SetParallelism(32) // 64 concurrent clients on 2 cores
@@ -40,12 +50,7 @@ func postLoop(b *testing.B, url, key string, body []byte, want int) {
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
-			req, _ := http.NewRequest("POST", url, bytes.NewReader(body))
-			req.Header.Set("Content-Type", "application/json")
-			if key != "" {
-				req.Header.Set("Authorization", "Bearer "+key)
-			}
-			r, err := client.Do(req)
+			r, err := client.Do(intakeRequest(url, key, body))
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -214,12 +219,7 @@ func fixedRate(b *testing.B, url, key string, body []byte, want int) {
 			wg.Add(1)
 			go func(n int, due time.Time) {
 				defer wg.Done()
-				req, _ := http.NewRequest("POST", url, bytes.NewReader(body))
-				req.Header.Set("Content-Type", "application/json")
-				if key != "" {
-					req.Header.Set("Authorization", "Bearer "+key)
-				}
-				r, err := client.Do(req)
+				r, err := client.Do(intakeRequest(url, key, body))
 				if err != nil {
 					b.Error(err)
 					return

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"net/url"
 	"time"
 )
 
@@ -25,8 +24,9 @@ type checkpointer struct {
 // log grows by what was committed meanwhile (a few MB at full intake speed).
 var CheckpointEvery = 200 * time.Millisecond
 
-func startCheckpointer(path string) (*checkpointer, error) {
-	db, err := sql.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath()+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)")
+// startCheckpointer opens its connection to file, the database's URI.
+func startCheckpointer(file string) (*checkpointer, error) {
+	db, err := sql.Open("sqlite", file+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)")
 	if err != nil {
 		return nil, err
 	}

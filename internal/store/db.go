@@ -43,6 +43,7 @@ var ErrConflict = errors.New("conflict")
 // Open connects to dsn: sqlite:///abs/path.db, sqlite://relative.db or postgres://….
 func Open(ctx context.Context, dsn string) (*DB, error) {
 	db := &DB{dsn: dsn, now: time.Now}
+	var file string // SQLite: the database's URI without parameters
 	switch {
 	case strings.HasPrefix(dsn, "sqlite://"):
 		path := strings.TrimPrefix(dsn, "sqlite://")
@@ -59,7 +60,8 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		// shrink its page caches past 160 MiB in all: they live outside the Go
 		// heap, so GOMEMLIMIT cannot bound them, and at 10 M rows they were most
 		// of the RSS (docs/perf-volume.md: peak 235–296 MB without, 168–268 with).
-		base := "file:" + (&url.URL{Path: path}).EscapedPath() + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)" +
+		file = "file:" + (&url.URL{Path: path}).EscapedPath()
+		base := file + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)" +
 			"&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=temp_store(MEMORY)&_pragma=cache_size(-32000)&_pragma=soft_heap_limit(167772160)"
 		var err error
 		// The writer never checkpoints (checkpoint.go does, on its own
@@ -96,7 +98,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		return nil, fmt.Errorf("store: connect: %w", err)
 	}
 	if db.dialect == SQLite {
-		ck, err := startCheckpointer(strings.TrimPrefix(dsn, "sqlite://"))
+		ck, err := startCheckpointer(file)
 		if err != nil {
 			db.Close()
 			return nil, err

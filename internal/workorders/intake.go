@@ -304,33 +304,38 @@ func (e *Engine) write(ctx context.Context, tx *store.Tx, p *intakePlan) error {
 var caseHead = []byte(`{"id":"",`)
 
 // withNumber returns c encoded as JSON, given enc, the encoding of c without
-// its number. Splicing the number in gives the bytes json.Marshal(c) would
-// (TestWithNumberIsMarshal) without encoding the whole case again inside the
-// single writer; anything unexpected falls back to json.Marshal.
+// its number, inside the single writer (TestWithNumberIsMarshal).
 func withNumber(enc []byte, c *workflow.Case) ([]byte, error) {
-	if !bytes.HasPrefix(enc, caseHead) || c.ID != "" || !plainNumber(c.Number) {
+	if c.ID != "" {
 		return json.Marshal(c)
 	}
-	out := make([]byte, 0, len(enc)+len(c.Number)+12)
-	out = append(out, caseHead...)
-	out = append(out, `"number":"`...)
-	out = append(out, c.Number...)
-	out = append(out, `",`...)
-	return append(out, enc[len(caseHead):]...), nil
+	return spliceCase(enc, c, "", c.Number)
 }
 
 // caseWithID returns c encoded as JSON, given enc, its stored encoding (the
-// stored case has no id: the row's id is the case's). Splicing the id in
-// gives json.Marshal(c)'s bytes (TestCaseWithIDIsMarshal) without encoding
-// the case again for every view.
+// stored case has no id: the row's id is the case's), for every view
+// (TestCaseWithIDIsMarshal).
 func caseWithID(enc []byte, c *workflow.Case) ([]byte, error) {
-	if !bytes.HasPrefix(enc, caseHead) || !plainNumber(c.ID) {
+	return spliceCase(enc, c, c.ID, "")
+}
+
+// spliceCase writes id and, when given, number into enc, an encoding of c
+// that has neither, which gives the bytes json.Marshal(c) would without
+// encoding the whole case again; anything unexpected falls back to
+// json.Marshal. id and number are the first two fields of a Case.
+func spliceCase(enc []byte, c *workflow.Case, id, number string) ([]byte, error) {
+	if !bytes.HasPrefix(enc, caseHead) || (id == "") == (number == "") || (id != "" && !plainNumber(id)) || (number != "" && !plainNumber(number)) {
 		return json.Marshal(c)
 	}
-	out := make([]byte, 0, len(enc)+len(c.ID))
+	out := make([]byte, 0, len(enc)+len(id)+len(number)+12)
 	out = append(out, `{"id":"`...)
-	out = append(out, c.ID...)
+	out = append(out, id...)
 	out = append(out, `",`...)
+	if number != "" {
+		out = append(out, `"number":"`...)
+		out = append(out, number...)
+		out = append(out, `",`...)
+	}
 	return append(out, enc[len(caseHead):]...), nil
 }
 
